@@ -1,0 +1,31 @@
+import { ConfigError, isMeshError } from '../errors/meshErrors.ts';
+import { cacheMaxAgeMs, OUTAGE_GRACE_MS } from '../credentials/cacheSettings.ts';
+import { RefreshingCache } from '../credentials/refreshingCache.ts';
+import { readParameters } from '../credentials/ssmParameterReader.ts';
+import type { Deadline } from '../invoke/deadline.ts';
+import type { Catalog } from './catalogTypes.ts';
+import { parseCatalog } from './parseCatalog.ts';
+
+const catalogs = new RefreshingCache<Catalog>({
+  maxAgeMs: cacheMaxAgeMs,
+  graceMs: OUTAGE_GRACE_MS,
+  isOutage: (error) => isMeshError(error) && error.name === 'Mesh.CredentialsUnavailable',
+});
+
+/**
+ * The parsed catalog from the parameter named by MESHGATE_CATALOG_PARAMETER, read once per
+ * cache age (the parse happens only when a new value arrives).
+ *
+ * @example
+ * const catalog = await loadCatalog(deadline);
+ */
+export async function loadCatalog(deadline: Deadline): Promise<Catalog> {
+  const name = process.env.MESHGATE_CATALOG_PARAMETER;
+  if (!name) throw new ConfigError('MESHGATE_CATALOG_PARAMETER is not set');
+  return catalogs.get(name, async () => {
+    const values = await readParameters([name], deadline);
+    const text = values.get(name)?.value;
+    if (text === undefined) throw new ConfigError(`Catalog parameter ${name} has no value`);
+    return { value: parseCatalog(text) };
+  });
+}

@@ -1,0 +1,96 @@
+import { logger } from '../logging/logger.ts';
+
+/** What a loader returns: the value, and optionally a shorter freshness than the cache's default. */
+export interface Loaded<T> {
+  value: T;
+  maxAgeMs?: number;
+  /** How long past its freshness this value may serve during an outage (default: the cache's). */
+  graceMs?: number;
+}
+
+export interface RefreshingCacheOptions {
+  /** Freshness of a loaded value (read each time, so MESHGATE_CACHE_SECONDS is honoured when it changes). */
+  maxAgeMs: () => number;
+  /** How long past its freshness a value may still serve while its source is unavailable. */
+  graceMs: number;
+  /** Decides whether a load failure is an outage (serve stale) or a verdict (throw). */
+  isOutage: (error: unknown) => boolean;
+}
+
+interface Entry<T> {
+  value: T;
+  freshUntil: number;
+  usableUntil: number;
+}
+
+/**
+ * A per-key cache that survives warm starts: fresh values are served without I/O, concurrent
+ * callers share one in-flight load, and during an outage the last value keeps serving until
+ * its freshness plus a bounded grace period has passed.
+ *
+ * @example
+ * const cache = new RefreshingCache<string>({ maxAgeMs: () => 300_000, graceMs: 900_000, isOutage });
+ * const value = await cache.get('key', async () => ({ value: await read() }));
+ */
+export class RefreshingCache<T> {
+  readonly #options: RefreshingCacheOptions;
+  readonly #entries = new Map<string, Entry<T>>();
+  readonly #inFlight = new Map<string, Promise<T>>();
+
+  constructor(options: RefreshingCacheOptions) {
+    this.#options = options;
+  }
+
+  /** The cached value if fresh; otherwise the result of `load` (shared with concurrent callers). */
+  async get(
+    key: string,
+    load: (previous: T | undefined) => Promise<Loaded<T>>,
+    { force = false }: { force?: boolean } = {},
+  ): Promise<T> {
+    const entry = this.#entries.get(key);
+    if (!force && entry && Date.now() < entry.freshUntil) return entry.value;
+    const pending = this.#inFlight.get(key);
+    if (pending) return pending;
+    const loading = this.#load(key, entry, load, force).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, loading);
+    return loading;
+  }
+
+  /** The value without loading, fresh or not (for diagnostics and tests). */
+  peek(key: string): T | undefined {
+    return this.#entries.get(key)?.value;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  async #load(
+    key: string,
+    entry: Entry<T> | undefined,
+    load: (previous: T | undefined) => Promise<Loaded<T>>,
+    force: boolean,
+  ): Promise<T> {
+    try {
+      const loaded = await load(entry?.value);
+      const freshUntil = Date.now() + (loaded.maxAgeMs ?? this.#options.maxAgeMs());
+      this.#entries.set(key, { value: loaded.value, freshUntil, usableUntil: freshUntil + (loaded.graceMs ?? this.#options.graceMs) });
+      return loaded.value;
+    } catch (error) {
+      // A forced refresh happens because the cached value was refused: serving it again is pointless.
+      if (!force && entry && Date.now() < entry.usableUntil && this.#options.isOutage(error)) {
+        logger.warn('Serving cached value during outage', {
+          cacheKey: key,
+          staleForMs: Date.now() - entry.freshUntil,
+          error: (error as Error).name,
+        });
+        return entry.value;
+      }
+      throw error;
+    }
+  }
+}

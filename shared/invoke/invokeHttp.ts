@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import type { ServiceConfig } from '../catalog/catalogTypes.ts';
+import { loadCatalog } from '../catalog/loadCatalog.ts';
+import { resolveHttpService } from '../catalog/resolveHttpService.ts';
+import { loadIdentityCredentials } from '../credentials/loadIdentityCredentials.ts';
+import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
+import { isMeshError, TimeoutError, type MeshError } from '../errors/meshErrors.ts';
+import { getAccessToken } from '../identity/getAccessToken.ts';
+import { redactSecrets } from '../logging/redactSecrets.ts';
+import { cutUtf8 } from '../result/cutUtf8.ts';
+import { parseRetryAfter } from '../result/parseRetryAfter.ts';
+import { isReturnableStatus, statusError } from '../result/statusError.ts';
+import type { HttpTask } from '../task/httpTask.ts';
+import { buildRequestTarget } from '../task/buildRequestTarget.ts';
+import { parseHttpTask } from '../task/parseHttpTask.ts';
+import { AttemptFailure } from '../transport/attemptFailure.ts';
+import { MeshPools } from '../transport/meshPool.ts';
+import { sendAttempt, type AttemptResponse } from '../transport/sendAttempt.ts';
+import { attemptFailureError } from './attemptFailureError.ts';
+import { buildHttpOutput } from './buildHttpOutput.ts';
+import { Deadline } from './deadline.ts';
+import { defaultIdempotencyKey } from './defaultIdempotencyKey.ts';
+import type { HttpOutput } from './httpOutput.ts';
+import { MESHGATE_VERSION } from './meshgateVersion.ts';
+import { traceparent } from './traceparent.ts';
+import { recordInvocation, type InvocationRecord } from './recordInvocation.ts';
+
+/** The only part of Lambda's context the invoker needs. */
+export interface RemainingTime {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Lives for the sandbox: connections survive warm starts. */
+export const meshPools = new MeshPools();
+
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+const DETAIL_BYTES = 512;
+/** Two attempts at most: the first, and one resend or one forced refresh (CONTRACT.md section 4). */
+const MAX_ATTEMPTS = 2;
+
+/**
+ * The HTTP invoker without its middy wiring: validate, resolve, authenticate, call, normalize.
+ *
+ * @example
+ * const output = await invokeHttp({ service: 'orders', path: '/v1/orders/7' }, context);
+ */
+export async function invokeHttp(input: unknown, lambdaContext: RemainingTime): Promise<HttpOutput> {
+  const startedAt = performance.now();
+  const record: InvocationRecord = { attempts: 0 };
+  try {
+    const output = await invoke(input, lambdaContext, startedAt, record);
+    record.status = output.status;
+    return output;
+  } catch (error) {
+    record.error = isMeshError(error) ? error.name : 'Error';
+    throw error;
+  } finally {
+    record.durationMs = Math.round(performance.now() - startedAt);
+    recordInvocation(record);
+  }
+}
+
+async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: number, record: InvocationRecord): Promise<HttpOutput> {
+  const task = parseHttpTask(input);
+  Object.assign(record, { service: task.service, method: task.method, pathTemplate: task.path, context: task.context });
+  const target = buildRequestTarget(task);
+  const deadline = Deadline.fromRemainingMs(lambdaContext.getRemainingTimeInMillis());
+  const catalog = await withService(loadCatalog(deadline), task.service);
+  const service = resolveHttpService(catalog, task.service, task.method, target.split('?')[0]!);
+  record.identity = service.identity;
+
+  const sendsKey = task.method !== 'GET' && task.method !== 'HEAD';
+  const idempotencyKey = sendsKey ? (task.idempotencyKey ?? defaultIdempotencyKey(task.context)) : undefined;
+  const { body, contentType } = encodeBody(task);
+  const maxResponseBytes = service.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const successStatus = task.successStatus;
+  const isSuccess = (status: number) => (successStatus ? successStatus.includes(status) : status >= 200 && status < 300);
+
+  let forceRefresh = false;
+  for (let attempt = 1; ; attempt++) {
+    record.attempts = attempt;
+    const canRetry = attempt < MAX_ATTEMPTS;
+    const requestId = randomUUID();
+    const meta = () => ({
+      service: task.service,
+      attempts: attempt,
+      durationMs: Math.round(performance.now() - startedAt),
+      requestId,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
+
+    let credentials: IdentityCredentials;
+    let token: string;
+    try {
+      credentials = await loadIdentityCredentials(catalog, service.identity, deadline, { force: forceRefresh });
+      record.credentialVersion = credentials.version;
+      token = (
+        await getAccessToken({
+          identityName: service.identity,
+          identity: catalog.identities[service.identity]!,
+          credentials,
+          audience: service.audience,
+          scope: service.scope,
+          deadline,
+          force: forceRefresh,
+        })
+      ).value;
+    } catch (error) {
+      // invalid_client: the secret or key may have just rotated; re-read it once.
+      if (canRetry && isMeshError(error) && error.name === 'Mesh.Unauthorized') {
+        forceRefresh = true;
+        continue;
+      }
+      throw withDetails(error, task.service);
+    }
+
+    const timeoutMs = attemptTimeoutMs(task, service, deadline);
+    if (timeoutMs <= 0) throw new TimeoutError('Deadline reached before the request could be sent', { service: task.service });
+    const headers = requestHeaders(task, service, token, requestId, idempotencyKey, contentType);
+
+    let response: AttemptResponse;
+    try {
+      response = await sendAttempt(meshPools.get(catalog.ingress.url, service.authority, credentials), {
+        method: task.method as Dispatcher.HttpMethod,
+        path: target,
+        headers,
+        ...(body ? { body } : {}),
+        timeoutMs,
+        maxResponseBytes,
+      });
+    } catch (error) {
+      if (!(error instanceof AttemptFailure)) throw error;
+      if (canRetry && error.kind === 'stale') continue;
+      if (canRetry && (error.kind === 'refused' || error.kind === 'untrusted')) {
+        forceRefresh = true;
+        continue;
+      }
+      throw attemptFailureError(error, task.service, maxResponseBytes);
+    }
+
+    if (isSuccess(response.status)) return buildHttpOutput(response, true, service, task.select, meta());
+    if ((response.status === 401 || response.status === 403) && canRetry) {
+      forceRefresh = true;
+      continue;
+    }
+    if (task.onHttpError === 'return' && isReturnableStatus(response.status)) {
+      return buildHttpOutput(response, false, service, undefined, meta());
+    }
+    throw statusError(response.status, {
+      service: task.service,
+      status: response.status,
+      retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
+      ...(response.body.length ? { detail: redactSecrets(cutUtf8(response.body, DETAIL_BYTES), [token]) } : {}),
+    });
+  }
+}
+
+/** Per attempt: the task's timeoutMs, capped by the service's and by what is left before the deadline. */
+function attemptTimeoutMs(task: HttpTask, service: ServiceConfig, deadline: Deadline): number {
+  return Math.min(task.timeoutMs ?? Number.POSITIVE_INFINITY, service.timeoutMs ?? Number.POSITIVE_INFINITY, deadline.remainingMs());
+}
+
+function encodeBody(task: HttpTask): { body?: Buffer; contentType?: string } {
+  if (!task.body) return {};
+  if (task.body.kind === 'raw') return { body: task.body.bytes, contentType: task.body.contentType };
+  return { body: Buffer.from(JSON.stringify(task.body.value)), contentType: 'application/json' };
+}
+
+function requestHeaders(
+  task: HttpTask,
+  service: ServiceConfig,
+  token: string,
+  requestId: string,
+  idempotencyKey: string | undefined,
+  contentType: string | undefined,
+): Record<string, string> {
+  return {
+    accept: 'application/json, */*;q=0.8',
+    ...task.headers,
+    // Set after the task's headers: parseHttpTask refuses these names, and the order makes sure.
+    host: service.authority,
+    authorization: `Bearer ${token}`,
+    'user-agent': `meshgate/${MESHGATE_VERSION}`,
+    'x-request-id': requestId,
+    traceparent: traceparent(),
+    ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    ...(contentType ? { 'content-type': contentType } : {}),
+  };
+}
+
+async function withService<T>(promise: Promise<T>, service: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw withDetails(error, service);
+  }
+}
+
+function withDetails(error: unknown, service: string): unknown {
+  return isMeshError(error) ? (error as MeshError).withDetails({ service }) : error;
+}
+

@@ -1,0 +1,116 @@
+import { InvalidTaskError, MeshError } from '../errors/meshErrors.ts';
+import { assertPathTemplate } from './assertPathTemplate.ts';
+import { buildRequestTarget } from './buildRequestTarget.ts';
+import type { HttpTask } from './httpTask.ts';
+import { isPlainObject } from './isPlainObject.ts';
+import { ownField } from './ownField.ts';
+import { parseHttpMethod } from './parseHttpMethod.ts';
+import { parseJsonPointer } from './parseJsonPointer.ts';
+import { parsePathParams } from './parsePathParams.ts';
+import { parseQuery } from './parseQuery.ts';
+import { parseSuccessStatus } from './parseSuccessStatus.ts';
+import { parseTaskBody } from './parseTaskBody.ts';
+import { parseTaskContext } from './parseTaskContext.ts';
+import { parseTaskHeaders } from './parseTaskHeaders.ts';
+import { quoteForMessage } from './quoteForMessage.ts';
+
+const FIELDS = [
+  'service', 'method', 'path', 'pathParams', 'query', 'headers', 'body', 'rawBody',
+  'timeoutMs', 'successStatus', 'onHttpError', 'idempotencyKey', 'select', 'context',
+] as const;
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(FIELDS);
+const SERVICE = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const MAX_TIMEOUT_MS = 900_000;
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+
+/**
+ * Validates an HTTP task input (CONTRACT.md section 2) and returns it typed, defaults applied
+ * (method GET, onHttpError "throw"). The path is filled and checked here too, so a task that
+ * parses can always be turned into a request target. A field whose value is `undefined` counts
+ * as absent; `null` is a value like any other (and refused wherever it is not allowed).
+ * @example
+ * const task = parseHttpTask({ service: 'orders', method: 'POST', path: '/v1/orders/{id}/confirm', pathParams: { id: 'A-17' } });
+ * buildRequestTarget(task); // '/v1/orders/A-17/confirm'
+ * @throws InvalidTaskError for any input that breaks the rules, whatever its shape; it never throws anything else
+ */
+export function parseHttpTask(input: unknown): HttpTask {
+  let service: string | undefined;
+  try {
+    if (!isPlainObject(input)) throw new InvalidTaskError('task input must be a JSON object');
+    for (const key of Object.keys(input)) {
+      // A typo ("pathparams", "timeout") must fail loudly rather than be ignored.
+      if (!KNOWN_FIELDS.has(key)) {
+        throw new InvalidTaskError(`unknown field ${quoteForMessage(key)}; allowed fields: ${FIELDS.join(', ')}`);
+      }
+    }
+    service = parseService(ownField(input, 'service'));
+    const method = parseHttpMethod(ownField(input, 'method'));
+    const path = ownField(input, 'path');
+    assertPathTemplate(path);
+    const task: HttpTask = {
+      service,
+      method,
+      path,
+      pathParams: parsePathParams(ownField(input, 'pathParams')),
+      query: parseQuery(ownField(input, 'query')),
+      headers: parseTaskHeaders(ownField(input, 'headers')),
+      onHttpError: parseOnHttpError(ownField(input, 'onHttpError')),
+    };
+    buildRequestTarget(task); // fills and checks the path now, so a bad one fails before any I/O
+    const body = parseTaskBody(ownField(input, 'body'), ownField(input, 'rawBody'), method);
+    if (body !== undefined) task.body = body;
+    const timeoutMs = parseTimeoutMs(ownField(input, 'timeoutMs'));
+    if (timeoutMs !== undefined) task.timeoutMs = timeoutMs;
+    const successStatus = parseSuccessStatus(ownField(input, 'successStatus'));
+    if (successStatus !== undefined) task.successStatus = successStatus;
+    const idempotencyKey = parseIdempotencyKey(ownField(input, 'idempotencyKey'));
+    if (idempotencyKey !== undefined) task.idempotencyKey = idempotencyKey;
+    const select = parseJsonPointer(ownField(input, 'select'));
+    if (select !== undefined) task.select = select;
+    const context = ownField(input, 'context');
+    if (context !== undefined) task.context = parseTaskContext(context);
+    return task;
+  } catch (error) {
+    throw asInvalidTask(error, service);
+  }
+}
+
+function parseService(value: unknown): string {
+  if (typeof value !== 'string') throw new InvalidTaskError('service is required and must be a string');
+  // Only a catalog key: a URL or host here would let the task choose where the request goes.
+  if (!SERVICE.test(value)) {
+    throw new InvalidTaskError(`service ${quoteForMessage(value)} must be a catalog key matching ^[a-z0-9][a-z0-9-]{0,62}$`);
+  }
+  return value;
+}
+
+function parseOnHttpError(value: unknown): 'throw' | 'return' {
+  if (value === undefined || value === 'throw') return 'throw';
+  if (value === 'return') return 'return';
+  throw new InvalidTaskError('onHttpError must be "throw" or "return"');
+}
+
+function parseTimeoutMs(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new InvalidTaskError(`timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS} (Lambda's 15 minutes)`);
+  }
+  return value;
+}
+
+function parseIdempotencyKey(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
+    throw new InvalidTaskError('idempotencyKey must be 1-255 printable ASCII characters (0x20-0x7e)');
+  }
+  return value;
+}
+
+function asInvalidTask(error: unknown, service: string | undefined): MeshError {
+  const invalid =
+    error instanceof MeshError
+      ? error
+      : // Only reachable with input that is not JSON data (a throwing getter, a Proxy): still a bad task.
+        new InvalidTaskError('task input could not be read as JSON data', { cause: error });
+  return service === undefined ? invalid : invalid.withDetails({ service });
+}

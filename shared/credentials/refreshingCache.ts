@@ -35,7 +35,7 @@ interface Entry<T> {
 export class RefreshingCache<T> {
   readonly #options: RefreshingCacheOptions;
   readonly #entries = new Map<string, Entry<T>>();
-  readonly #inFlight = new Map<string, Promise<T>>();
+  readonly #inFlight = new Map<string, { promise: Promise<T>; forced: boolean }>();
 
   constructor(options: RefreshingCacheOptions) {
     this.#options = options;
@@ -50,9 +50,12 @@ export class RefreshingCache<T> {
     const entry = this.#entries.get(key);
     if (!force && entry && Date.now() < entry.freshUntil) return entry.value;
     const pending = this.#inFlight.get(key);
-    if (pending) return pending;
-    const loading = this.#load(key, entry, load, force).finally(() => this.#inFlight.delete(key));
-    this.#inFlight.set(key, loading);
+    // A forced caller must not join a plain load: that one may fall back to the refused value.
+    if (pending && (pending.forced || !force)) return pending.promise;
+    const loading = this.#load(key, entry, load, force).finally(() => {
+      if (this.#inFlight.get(key)?.promise === loading) this.#inFlight.delete(key);
+    });
+    this.#inFlight.set(key, { promise: loading, forced: force });
     return loading;
   }
 

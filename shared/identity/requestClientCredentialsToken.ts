@@ -63,7 +63,8 @@ export async function requestClientCredentialsToken(
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 300;
     return { value: body.access_token, issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
   }
-  const detail = redactSecrets(cutUtf8(Buffer.from(response.text), 512), [secret.kind === 'secret' ? secret.value : '']);
+  // Redact before cutting, so a secret straddling the cut cannot survive half-matched.
+  const detail = cutUtf8(Buffer.from(redactSecrets(response.text, [secret.kind === 'secret' ? secret.value : ''])), 512);
   const oauthError = typeof body.error === 'string' ? body.error : 'no error code';
   if (response.status >= 500 || response.status === 429 || response.status === 408) {
     throw new IdentityUnavailableError(`Token endpoint answered ${response.status}`, { status: response.status, detail });

@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '../catalog/catalogTypes.ts';
-import { ResponseTooLargeError } from '../errors/meshErrors.ts';
+import { isMeshError, ResponseTooLargeError } from '../errors/meshErrors.ts';
 import { parseResponseBody } from '../result/parseResponseBody.ts';
 import { pickResponseHeaders } from '../result/pickResponseHeaders.ts';
 import { selectJsonPointer } from '../result/selectJsonPointer.ts';
@@ -21,8 +21,13 @@ export function buildHttpOutput(
   select: string | undefined,
   meta: InvocationMeta,
 ): HttpOutput {
-  let body = parseResponseBody(response.headers['content-type'], response.body);
-  if (select !== undefined && ok) body = selectJsonPointer(body, select);
+  let body: unknown;
+  try {
+    body = parseResponseBody(response.headers['content-type'], response.body);
+    if (select !== undefined && ok) body = selectJsonPointer(body, select);
+  } catch (error) {
+    throw isMeshError(error) ? error.withDetails({ service: meta.service, status: response.status }) : error;
+  }
   const output: HttpOutput = {
     ok,
     status: response.status,

@@ -36,6 +36,7 @@ export const meshPools = new MeshPools();
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const DETAIL_BYTES = 512;
+const DETAIL_WINDOW_BYTES = 16 * 1024;
 /** Two attempts at most: the first, and one resend or one forced refresh (CONTRACT.md section 4). */
 const MAX_ATTEMPTS = 2;
 
@@ -151,9 +152,18 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
       service: task.service,
       status: response.status,
       retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
-      ...(response.body.length ? { detail: redactSecrets(cutUtf8(response.body, DETAIL_BYTES), [token]) } : {}),
+      ...(response.body.length ? { detail: errorDetail(response.body, token) } : {}),
     });
   }
+}
+
+/**
+ * The first 512 bytes of an error body, secrets removed. Redacted *before* the cut (over a
+ * window larger than any token) so a secret straddling the cut cannot survive half-matched.
+ */
+function errorDetail(body: Buffer, token: string): string {
+  const redacted = redactSecrets(cutUtf8(body, DETAIL_WINDOW_BYTES), [token]);
+  return cutUtf8(Buffer.from(redacted), DETAIL_BYTES);
 }
 
 /** Per attempt: the task's timeoutMs, capped by the service's and by what is left before the deadline. */

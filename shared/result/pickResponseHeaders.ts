@@ -10,6 +10,7 @@ export const DEFAULT_RESPONSE_HEADERS = ['content-type', 'etag', 'location', 're
 export function pickResponseHeaders(headers: IncomingHttpHeaders, extra: readonly string[] = []): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of [...DEFAULT_RESPONSE_HEADERS, ...extra]) {
+    if (!Object.hasOwn(headers, name)) continue;
     const value = headers[name];
     if (value !== undefined) picked[name] = Array.isArray(value) ? value.join(', ') : String(value);
   }

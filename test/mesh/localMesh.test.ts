@@ -74,6 +74,14 @@ async function call(
   return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
 }
 
+/** Fails fast instead of at the test timeout when something never happens. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms).unref()),
+  ]);
+}
+
 describe('Function: startLocalMesh', () => {
   describe('SSM (moto_server)', () => {
     it('holds the catalog and every credential, readable through the AWS SDK', async () => {
@@ -301,24 +309,41 @@ describe('Function: startLocalMesh', () => {
       expect(forged.status).toBe(401);
     });
 
-    it('closes connections with a revoked certificate, existing ones included', async () => {
+    it('closes open connections with a revoked certificate at once', async () => {
       // Prepare
       const token = await basicToken();
-      const issued = await mesh.pki.issueClientCertificate('to-be-revoked');
+      const issued = await mesh.pki.issueClientCertificate('revoked-while-connected');
       const agent = meshAgent({ cert: issued.certPem, key: issued.keyPem });
       const before = await call(agent, '/v1/orders/A-17', { token });
-      const handshakes = mesh.ingress.handshakes;
 
-      // Act
-      mesh.ingress.revokeClientCertificate(issued.serialNumber);
+      // Act: not awaited, so the next request races the close, as a pooled socket would.
+      void mesh.ingress.revokeClientCertificate(issued.serialNumber);
       const after = call(agent, '/v1/orders/A-17', { token });
 
       // Assess
       expect(before.status).toBe(200);
       expect(mesh.ingress.requests.at(-1)?.clientCertSerial).toBe(issued.serialNumber);
       await expect(after).rejects.toThrow();
-      expect(mesh.ingress.handshakes).toBeGreaterThan(handshakes);
       expect(mesh.secrets()).toContain(issued.keyPem.trim());
+    });
+
+    it('refuses new connections with a revoked certificate, resumed TLS sessions included', async () => {
+      // Prepare
+      const token = await basicToken();
+      const issued = await mesh.pki.issueClientCertificate('to-be-revoked');
+      const agent = meshAgent({ cert: issued.certPem, key: issued.keyPem });
+      expect((await call(agent, '/v1/orders/A-17', { token })).status).toBe(200);
+
+      // Act
+      await mesh.ingress.revokeClientCertificate(issued.serialNumber);
+      const handshakes = mesh.ingress.handshakes;
+      const sameAgent = call(agent, '/v1/orders/A-17', { token });
+      const newAgent = call(meshAgent({ cert: issued.certPem, key: issued.keyPem }), '/v1/orders/A-17', { token });
+
+      // Assess
+      await expect(sameAgent).rejects.toThrow();
+      await expect(newAgent).rejects.toThrow();
+      expect(mesh.ingress.handshakes).toBe(handshakes + 2);
       expect((await call(meshAgent(), '/v1/orders/A-17', { token })).status).toBe(200);
     });
   });
@@ -519,10 +544,25 @@ describe('Function: startLocalMesh (options and lifecycle)', () => {
         }),
       });
 
+      const { access_token: accessToken, expires_in: expiresIn } = (await token.json()) as {
+        access_token: string;
+        expires_in: number;
+      };
+      // A request slower than the idle timeout keeps its connection: only idle ones are closed.
+      short.orders.injectFault({ delayMs: 600 });
+      const agent = new Agent({ allowH2: false, connect: { ...tls, host: undefined, port: undefined } });
+      agents.push(agent);
+      const slow = await request(`${short.ingress.url}/v1/orders/A-17`, {
+        dispatcher: agent,
+        headers: { host: orders, authorization: `Bearer ${accessToken}` },
+      });
+
       // Assess
-      expect(((await token.json()) as { expires_in: number }).expires_in).toBe(42);
-      expect(await h1Closed).toBeGreaterThanOrEqual(250);
-      expect(await h2GoneAway).toBeLessThan(5_000);
+      expect(expiresIn).toBe(42);
+      expect(slow.statusCode).toBe(200);
+      await slow.body.text();
+      expect(await within(h1Closed, 5_000)).toBeGreaterThanOrEqual(250);
+      expect(await within(h2GoneAway, 5_000)).toBeGreaterThanOrEqual(250);
     } finally {
       await short.stop();
       await short.stop();

@@ -6,6 +6,7 @@ import { createSecureContext } from 'node:tls';
 import type { SecureContext, TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { X509Certificate } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JWK, JWTPayload } from 'jose';
 import { certificateHash } from './certificateHash.ts';
 import { createJwtVerifier } from './createJwtVerifier.ts';
@@ -69,8 +70,14 @@ export interface LocalIngress {
   /** Handshakes the ingress refused (unknown or no SNI, missing or untrusted client certificate). */
   readonly failedHandshakes: number;
   requests: IngressRequest[];
-  /** From now on, connections presenting this certificate are closed right after the handshake. */
-  revokeClientCertificate(serialNumber: string): void;
+  /**
+   * From now on, connections presenting this certificate (resumed TLS sessions included) are closed
+   * right after the handshake; open ones are closed at once, abruptly. The revocation applies
+   * synchronously; the promise resolves once the open connections are closed, so an in-process client
+   * that awaits it sees them closed before its next request (without awaiting, that request may still
+   * go out on a dead pooled socket, as in a real race).
+   */
+  revokeClientCertificate(serialNumber: string): Promise<void>;
   trustSelfSignedKey(publicJwk: JWK): void;
   setRouteTimeoutMs(ms: number): void;
   stop(): Promise<void>;
@@ -100,7 +107,7 @@ const downstreamHopByHop = new Set(['connection', 'keep-alive', 'proxy-connectio
  *
  * @example
  * const ingress = await startIngress({ ...pkiParts, routes, upstreamUrl: orders.url, idp, selfSigned, idleTimeoutMs: 60_000 });
- * ingress.revokeClientCertificate(serialNumber);
+ * await ingress.revokeClientCertificate(serialNumber);
  */
 export async function startIngress(options: IngressOptions): Promise<LocalIngress> {
   const audiences = new Map(options.routes.map((route) => [route.authority, route.audience]));
@@ -353,12 +360,15 @@ export async function startIngress(options: IngressOptions): Promise<LocalIngres
       return failedHandshakes;
     },
     requests,
-    revokeClientCertificate(serialNumber) {
+    async revokeClientCertificate(serialNumber) {
       const serial = normalizeSerial(serialNumber);
       revoked.add(serial);
-      for (const connection of connections) {
-        if (connection.serial === serial) destroyConnection(connection);
-      }
+      const affected = [...connections].filter((connection) => connection.serial === serial);
+      const closed = affected.map((connection) => new Promise((resolve) => connection.socket.once('close', resolve)));
+      for (const connection of affected) destroyConnection(connection);
+      await Promise.all(closed);
+      // One more turn of the event loop lets an in-process client read the close before its next request.
+      await sleep(5);
     },
     trustSelfSignedKey: (publicJwk) => verifier.trustSelfSignedKey(publicJwk),
     setRouteTimeoutMs(ms) {
@@ -376,9 +386,10 @@ function connectionOf(socket: TLSSocket): Connection | undefined {
   return (socket as TLSSocket & { [connectionKey]?: Connection })[connectionKey];
 }
 
+// Abrupt, without an HTTP/2 GOAWAY: a revoked certificate must look to the client like a refused one
+// (under TLS 1.3 the server's refusal arrives after the client's handshake has completed).
 function destroyConnection(connection: Connection) {
   clearTimeout(connection.idleTimer);
-  connection.session?.destroy();
   connection.socket.destroy();
 }
 

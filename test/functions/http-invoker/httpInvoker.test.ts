@@ -299,7 +299,7 @@ describe('Function: HttpInvokerFunction (through the local mesh)', () => {
       await mesh.ssm.put('/meshgate/local/client/cert', next.certPem);
       await mesh.ssm.put('/meshgate/local/client/key', next.keyPem, { secure: true });
       registerSecrets([next.keyPem]);
-      mesh.ingress.revokeClientCertificate(oldSerial);
+      await mesh.ingress.revokeClientCertificate(oldSerial);
       // Act
       const output = await sandbox.invoke(getOrder);
       // Assess

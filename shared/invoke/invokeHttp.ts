@@ -3,10 +3,8 @@ import type { Dispatcher } from 'undici';
 import type { ServiceConfig } from '../catalog/catalogTypes.ts';
 import { loadCatalog } from '../catalog/loadCatalog.ts';
 import { resolveHttpService } from '../catalog/resolveHttpService.ts';
-import { loadIdentityCredentials } from '../credentials/loadIdentityCredentials.ts';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
 import { isMeshError, TimeoutError, type MeshError } from '../errors/meshErrors.ts';
-import { getAccessToken } from '../identity/getAccessToken.ts';
 import { redactSecrets } from '../logging/redactSecrets.ts';
 import { cutUtf8 } from '../result/cutUtf8.ts';
 import { parseRetryAfter } from '../result/parseRetryAfter.ts';
@@ -18,6 +16,7 @@ import { AttemptFailure } from '../transport/attemptFailure.ts';
 import { MeshPools } from '../transport/meshPool.ts';
 import { sendAttempt, type AttemptResponse } from '../transport/sendAttempt.ts';
 import { attemptFailureError } from './attemptFailureError.ts';
+import { authenticateCall } from './authenticateCall.ts';
 import { buildHttpOutput } from './buildHttpOutput.ts';
 import { Deadline } from './deadline.ts';
 import { defaultIdempotencyKey } from './defaultIdempotencyKey.ts';
@@ -94,19 +93,8 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
     let credentials: IdentityCredentials;
     let token: string;
     try {
-      credentials = await loadIdentityCredentials(catalog, service.identity, deadline, { force: forceRefresh });
+      ({ credentials, token } = await authenticateCall(catalog, service, deadline, forceRefresh));
       record.credentialVersion = credentials.version;
-      token = (
-        await getAccessToken({
-          identityName: service.identity,
-          identity: catalog.identities[service.identity]!,
-          credentials,
-          audience: service.audience,
-          scope: service.scope,
-          deadline,
-          force: forceRefresh,
-        })
-      ).value;
     } catch (error) {
       // invalid_client: the secret or key may have just rotated; re-read it once.
       if (canRetry && isMeshError(error) && error.name === 'Mesh.Unauthorized') {

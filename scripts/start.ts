@@ -1,46 +1,86 @@
 /**
- * `npm start`: the main job on the embedded local mesh. Starts moto_server (SSM), oidc-provider,
- * the mTLS ingress and the orders service, runs example tasks through the real HTTP invoker
- * handler as Lambda would, prints each outcome, and stops everything.
+ * `npm start`: the example order-fulfilment workflow on the embedded local mesh. Starts moto_server
+ * (SSM), oidc-provider, the mTLS ingress and the orders service; runs
+ * infra/statemachines/order-fulfilment.jsonpath.asl.json on aws-local-stepfunctions (or, with
+ * `--jsonata`, the JSONata definition on the local JSONata engine), every Task executed by the real
+ * HTTP invoker handler through the lambda:invoke emulation; makes the orders service answer the
+ * first charge with 503 so a Retry shows; prints the trace and the output; stops everything.
+ *
+ *   npm start [-- --jsonata] [-- --logs]
+ *
+ * Exits 0 when the execution succeeded after retrying the charge, 1 otherwise.
  */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { startLocalMesh } from '../test/mesh/startLocalMesh.ts';
-import { lambdaContext } from '../test/support/lambdaContext.ts';
+import type { JsonValue } from './workflow/jsonValue.ts';
+import { formatJson } from './workflow/formatJson.ts';
+import { lambdaInvokeAdapter } from './workflow/lambdaInvokeAdapter.ts';
+import { lambdaTaskRunner } from './workflow/lambdaTaskRunner.ts';
+import { loadStateMachine } from './workflow/loadStateMachine.ts';
+import { localFunctionArn } from './workflow/localFunctionArn.ts';
+import { runWorkflow } from './workflow/runWorkflow.ts';
+import { WorkflowTrace } from './workflow/workflowTrace.ts';
 
+/** Retry waits as written are 1 s × 2^n with full jitter; locally they are cut to this. */
+const RETRY_DELAY_MS = 250;
+
+const { values: flags } = parseArgs({ options: { jsonata: { type: 'boolean' }, logs: { type: 'boolean' } } });
+const language = flags.jsonata ? 'jsonata' : 'jsonpath';
+if (!flags.logs) {
+  // The function's own log lines and EMF metrics would bury the trace; `--logs` shows them.
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+}
+
+const started = performance.now();
 const mesh = await startLocalMesh();
-Object.assign(process.env, mesh.env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' });
-const { handler } = await import('../functions/http-invoker/index.ts');
-
-const context = {
-  Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:order-fulfilment:local-1' },
-  State: { Name: 'CreateOrder', RetryCount: 0 },
-};
-
-const tasks: Array<[string, Record<string, unknown>, () => void]> = [
-  ['create an order (private_key_jwt)', { service: 'orders', method: 'POST', path: '/v1/orders', body: { sku: 'B-2', quantity: 3 }, context }, () => {}],
-  ['read it back (client_secret_basic)', { service: 'orders-basic', path: '/v1/orders/{orderId}', pathParams: { orderId: 'A-17' }, select: '/status' }, () => {}],
-  ['self-signed JWT', { service: 'orders-selfsigned', path: '/v1/orders/{orderId}', pathParams: { orderId: 'A-17' } }, () => {}],
-  ['service answers 503', { service: 'orders', path: '/v1/orders/A-17' }, () => mesh.orders.injectFault({ status: 503, body: 'upstream overloaded' })],
-  ['mesh RBAC denies the path', { service: 'orders', path: '/v1/admin/users' }, () => {}],
-  ['invalid task (authorization header)', { service: 'orders', path: '/v1/orders', headers: { authorization: 'Bearer x' } }, () => {}],
-];
-
-let failures = 0;
+let succeeded = false;
 try {
-  for (const [title, task, arrange] of tasks) {
-    arrange();
-    const started = performance.now();
-    try {
-      const output = await handler(task, lambdaContext(30_000));
-      console.log(`✓ ${title} (${Math.round(performance.now() - started)} ms)\n  ${JSON.stringify(output)}`);
-    } catch (error) {
-      const { name, message } = error as Error;
-      if (!name.startsWith('Mesh.')) failures++;
-      console.log(`✗ ${title} (${Math.round(performance.now() - started)} ms)\n  ${name}: ${message}`);
-    }
+  Object.assign(process.env, mesh.env);
+  const { handler } = await import('../functions/http-invoker/index.ts');
+  const functionArn = localFunctionArn('HttpInvokerFunction');
+  const definitionPath = `infra/statemachines/order-fulfilment.${language}.asl.json`;
+  const definition = await loadStateMachine(definitionPath, { HttpInvokerFunctionArn: functionArn });
+  const input = JSON.parse(await readFile('infra/statemachines/order-fulfilment.input.json', 'utf8')) as { orderId: string } & JsonValue;
+  const chargePath = `/v1/orders/${input.orderId}`;
+  mesh.orders.injectFault({ status: 503, body: 'upstream overloaded' }, { pathPrefix: chargePath, times: 1 });
+
+  console.log(`meshgate · ${definitionPath}`);
+  console.log(`  local mesh up in ${Math.round(performance.now() - started)} ms: SSM ${mesh.ssm.endpoint}, IdP ${mesh.idp.issuer}, ingress ${mesh.ingress.url}`);
+  console.log(`  fault: the orders service answers 503 to the first request under ${chargePath} (the charge)`);
+  console.log(`  Retry waits cut to ${RETRY_DELAY_MS} ms (as written: 1 s × 2^n, at most 10 s, full jitter)\n`);
+  console.log(`  ${WorkflowTrace.header()}`);
+
+  const result = await runWorkflow({
+    definition,
+    input,
+    runTask: lambdaTaskRunner(lambdaInvokeAdapter({ [functionArn]: { handler, timeoutSeconds: 30 } })),
+    executionName: `local-${Date.now()}`,
+    retryDelayMs: RETRY_DELAY_MS,
+    onTrace: (entry) => console.log(`  ${WorkflowTrace.format(entry)}`),
+  });
+
+  console.log(`\n${result.status} in ${result.durationMs} ms (${result.engine}, ${result.executionArn})`);
+  if (result.status === 'SUCCEEDED') console.log(`output: ${formatJson(result.output, 140)}`);
+  else console.log(`error: ${result.error}\ncause: ${result.cause}`);
+
+  console.log(`\nthe orders service received ${mesh.orders.requests.length} requests:`);
+  for (const request of mesh.orders.requests) {
+    const key = request.headers['idempotency-key'];
+    console.log(`  ${request.method.padEnd(6)} ${request.path.padEnd(26)} ${typeof key === 'string' ? `idempotency-key ${key}` : ''}`);
   }
+  const charges = mesh.orders.requests.filter((request) => request.method === 'PATCH' && request.path === chargePath);
+  const chargeKeys = new Set(charges.map((request) => request.headers['idempotency-key']));
+  const chargeAttempts = result.trace.filter((entry) => entry.state === 'Charge' && entry.outcome !== 'retry' && entry.outcome !== 'caught');
+  console.log(
+    `  Charge: ${chargeAttempts.map((entry) => `attempt ${entry.attempt} ${entry.outcome}`).join(', ')}; ` +
+      `${charges.length} requests with ${chargeKeys.size} idempotency-key (one charge, however often ASL retries)`,
+  );
+  succeeded = result.status === 'SUCCEEDED' && chargeAttempts[0]?.outcome === 'Mesh.Unavailable' && chargeKeys.size === 1;
 } finally {
   const { meshPools } = await import('../shared/invoke/invokeHttp.ts');
   await meshPools.closeAll();
   await mesh.stop();
 }
-process.exitCode = failures ? 1 : 0;
+process.exitCode = succeeded ? 0 : 1;

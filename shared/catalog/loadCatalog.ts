@@ -1,5 +1,6 @@
 import { ConfigError, isMeshError } from '../errors/meshErrors.ts';
-import { cacheMaxAgeMs, OUTAGE_GRACE_MS } from '../credentials/cacheSettings.ts';
+import { cacheMaxAgeMs, outageGraceMs, outageRecheckMs } from '../credentials/cacheSettings.ts';
+import { fallbackDeadline } from '../credentials/fallbackDeadline.ts';
 import { RefreshingCache } from '../credentials/refreshingCache.ts';
 import { readParameters } from '../credentials/ssmParameterReader.ts';
 import type { Deadline } from '../invoke/deadline.ts';
@@ -8,7 +9,8 @@ import { parseCatalog } from './parseCatalog.ts';
 
 const catalogs = new RefreshingCache<Catalog>({
   maxAgeMs: cacheMaxAgeMs,
-  graceMs: OUTAGE_GRACE_MS,
+  graceMs: outageGraceMs,
+  outageRecheckMs,
   isOutage: (error) => isMeshError(error) && error.name === 'Mesh.CredentialsUnavailable',
 });
 
@@ -22,8 +24,8 @@ const catalogs = new RefreshingCache<Catalog>({
 export async function loadCatalog(deadline: Deadline): Promise<Catalog> {
   const name = process.env.MESHGATE_CATALOG_PARAMETER;
   if (!name) throw new ConfigError('MESHGATE_CATALOG_PARAMETER is not set');
-  return catalogs.get(name, async () => {
-    const values = await readParameters([name], deadline);
+  return catalogs.get(name, async (_previous, context) => {
+    const values = await readParameters([name], fallbackDeadline(deadline, context));
     const text = values.get(name)?.value;
     if (text === undefined) throw new ConfigError(`Catalog parameter ${name} has no value`);
     return { value: parseCatalog(text) };

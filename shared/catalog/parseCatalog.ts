@@ -5,6 +5,12 @@ const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const AUTHORITY = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:\d{1,5})?$/;
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const AUTH_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+/**
+ * The most output a service entry may allow: 250 KiB leaves 6 KiB of Step Functions' 256 KiB for the
+ * lambda:invoke envelope (StatusCode, SdkHttpMetadata, ...), so an allowed output never fails later
+ * as States.DataLimitExceeded.
+ */
+const MAX_OUTPUT_BYTES = 250 * 1024;
 const PARAMETER_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2047}$/;
 
 /**
@@ -112,7 +118,7 @@ function parseService(value: unknown, at: string): ServiceConfig {
   if (timeoutMs) parsed.timeoutMs = timeoutMs;
   const maxResponseBytes = optionalInteger(service.maxResponseBytes, `${at}.maxResponseBytes`, 1, 64 * 1024 * 1024);
   if (maxResponseBytes) parsed.maxResponseBytes = maxResponseBytes;
-  const maxOutputBytes = optionalInteger(service.maxOutputBytes, `${at}.maxOutputBytes`, 1, 256 * 1024);
+  const maxOutputBytes = optionalInteger(service.maxOutputBytes, `${at}.maxOutputBytes`, 1, MAX_OUTPUT_BYTES);
   if (maxOutputBytes) parsed.maxOutputBytes = maxOutputBytes;
   if (service.responseHeaders !== undefined) {
     parsed.responseHeaders = stringList(service.responseHeaders, `${at}.responseHeaders`).map((h) => h.toLowerCase());
@@ -140,6 +146,10 @@ function parseService(value: unknown, at: string): ServiceConfig {
     }
     if (!parsed.descriptorParameter && !parsed.reflection) {
       throw new ConfigError(`Catalog field ${at} needs descriptorParameter or reflection: true`);
+    }
+    // Two schema sources could disagree; the entry must say which one is the truth.
+    if (parsed.descriptorParameter && parsed.reflection) {
+      throw new ConfigError(`Catalog field ${at} sets both descriptorParameter and reflection: true; choose one`);
     }
     if (service.responseMetadata !== undefined) {
       parsed.responseMetadata = stringList(service.responseMetadata, `${at}.responseMetadata`).map((m) => m.toLowerCase());

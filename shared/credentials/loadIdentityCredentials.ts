@@ -4,25 +4,35 @@ import type { Catalog } from '../catalog/catalogTypes.ts';
 import { ConfigError, isMeshError } from '../errors/meshErrors.ts';
 import type { Deadline } from '../invoke/deadline.ts';
 import { logger } from '../logging/logger.ts';
-import { cacheMaxAgeMs, OUTAGE_GRACE_MS } from './cacheSettings.ts';
+import { cacheMaxAgeMs, outageGraceMs, outageRecheckMs } from './cacheSettings.ts';
+import { fallbackDeadline } from './fallbackDeadline.ts';
 import type { IdentityCredentials } from './identityCredentials.ts';
 import { RefreshingCache, type Loaded } from './refreshingCache.ts';
-import { readParameters, type ParameterValue } from './ssmParameterReader.ts';
+import { readParameters, readParameterVersions, type ParameterValue } from './ssmParameterReader.ts';
 
-/** While a rotation is half-written, look again this soon rather than after the full cache age. */
+/** While a rotation is half-written, look again this soon (at most the cache age) rather than after the full cache age. */
 const HALF_WRITTEN_RECHECK_MS = 5_000;
 
 const credentials = new RefreshingCache<IdentityCredentials>({
   maxAgeMs: cacheMaxAgeMs,
-  graceMs: OUTAGE_GRACE_MS,
+  graceMs: outageGraceMs,
+  outageRecheckMs,
   isOutage: (error) => isMeshError(error) && error.name === 'Mesh.CredentialsUnavailable',
 });
+
+interface ParameterNames {
+  cert: string;
+  key: string;
+  secret: string;
+  ca: string;
+}
 
 /**
  * The identity's certificate, key, OIDC secret and the ingress CA, read in one GetParameters
  * call and cached. `force` bypasses the cache (after the ingress or IdP refused the current set).
  * A certificate paired with a key it does not match (a rotation written halfway) is never used:
- * the last good set keeps serving until both halves are written.
+ * the last good set keeps serving until both halves are written; a sandbox without one pairs
+ * the newer half with the previous version of the other, which one more GetParameters call reads.
  *
  * @example
  * const creds = await loadIdentityCredentials(catalog, 'default', deadline);
@@ -35,54 +45,100 @@ export async function loadIdentityCredentials(
 ): Promise<IdentityCredentials> {
   const identity = catalog.identities[identityName];
   if (!identity) throw new ConfigError(`Unknown identity "${identityName}"`);
-  const names = {
+  const names: ParameterNames = {
     cert: identity.tls.certParameter,
     key: identity.tls.keyParameter,
     secret: identity.oidc.secretParameter,
     ca: catalog.ingress.caParameter,
   };
+  const wantsJwk = identity.oidc.mode === 'self_signed' || identity.oidc.auth === 'private_key_jwt';
   const cacheKey = [identityName, names.cert, names.key, names.secret, names.ca].join('\n');
   return credentials.get(
     cacheKey,
-    async (previous): Promise<Loaded<IdentityCredentials>> => {
-      const values = await readParameters([...new Set(Object.values(names))], deadline);
+    async (previous, context): Promise<Loaded<IdentityCredentials>> => {
+      const budget = fallbackDeadline(deadline, context);
+      const values = await readParameters([...new Set(Object.values(names))], budget);
       const get = (name: string): ParameterValue => {
         const value = values.get(name);
         if (!value) throw new ConfigError(`SSM parameter ${name} has no value`);
         return value;
       };
-      const cert = get(names.cert);
-      const key = get(names.key);
+      let cert = get(names.cert);
+      let key = get(names.key);
       const pairError = checkPair(cert.value, key.value, names);
       if (pairError) {
-        if (previous) {
-          logger.warn('Certificate and key do not match; keeping last good pair', {
-            identity: identityName,
-            certParameter: names.cert,
-            certVersion: cert.version,
-            keyParameter: names.key,
-            keyVersion: key.version,
-          });
-          return { value: previous, maxAgeMs: HALF_WRITTEN_RECHECK_MS };
-        }
-        throw pairError;
-      }
-      const secret = get(names.secret);
-      const ca = get(names.ca);
-      return {
-        value: {
+        const halfWritten = {
           identity: identityName,
-          certPem: cert.value,
-          keyPem: key.value,
-          caPem: ca.value,
-          oidcSecret: parseOidcSecret(secret.value, identity.oidc.mode === 'self_signed' || identity.oidc.auth === 'private_key_jwt', names.secret),
-          version: `cert:${cert.version}.key:${key.version}.secret:${secret.version}.ca:${ca.version}`,
-          certNotAfter: new X509Certificate(cert.value).validTo,
-        },
-      };
+          certParameter: names.cert,
+          certVersion: cert.version,
+          keyParameter: names.key,
+          keyVersion: key.version,
+        };
+        const recheckMs = Math.min(HALF_WRITTEN_RECHECK_MS, cacheMaxAgeMs());
+        if (previous) {
+          logger.warn('Certificate and key do not match; keeping last good pair', halfWritten);
+          return { value: previous, maxAgeMs: recheckMs };
+        }
+        const pair = await previousMatchingPair(cert, key, names, budget);
+        if (!pair) throw pairError;
+        logger.warn('Certificate and key do not match; using the previous version of one', {
+          ...halfWritten,
+          usedCertVersion: pair.cert.version,
+          usedKeyVersion: pair.key.version,
+        });
+        ({ cert, key } = pair);
+        const secret = get(names.secret);
+        const ca = get(names.ca);
+        return { value: build(identityName, names, { cert, key, secret, ca }, wantsJwk), maxAgeMs: recheckMs };
+      }
+      return { value: build(identityName, names, { cert, key, secret: get(names.secret), ca: get(names.ca) }, wantsJwk) };
     },
     { force },
   );
+}
+
+function build(
+  identityName: string,
+  names: ParameterNames,
+  read: Record<'cert' | 'key' | 'secret' | 'ca', ParameterValue>,
+  wantsJwk: boolean,
+): IdentityCredentials {
+  const { cert, key, secret, ca } = read;
+  return {
+    identity: identityName,
+    certPem: cert.value,
+    keyPem: key.value,
+    caPem: ca.value,
+    oidcSecret: parseOidcSecret(secret.value, wantsJwk, names.secret),
+    version: `cert:${cert.version}.key:${key.version}.secret:${secret.version}.ca:${ca.version}`,
+    certNotAfter: new X509Certificate(cert.value).validTo,
+  };
+}
+
+/**
+ * A rotation writes one half first. Whichever it was, the previous version of the *other*
+ * half is the old partner of the one not yet rewritten: one read of both previous versions
+ * finds the pair that matches (the old pair), if any.
+ */
+async function previousMatchingPair(
+  cert: ParameterValue,
+  key: ParameterValue,
+  names: ParameterNames,
+  deadline: Deadline,
+): Promise<{ cert: ParameterValue; key: ParameterValue } | undefined> {
+  const selectors = [
+    ...(cert.version > 1 ? [{ name: names.cert, version: cert.version - 1 }] : []),
+    ...(key.version > 1 ? [{ name: names.key, version: key.version - 1 }] : []),
+  ];
+  if (selectors.length === 0) return undefined;
+  const older = await readParameterVersions(selectors, deadline);
+  const olderCert = older.find((parameter) => parameter.name === names.cert);
+  const olderKey = older.find((parameter) => parameter.name === names.key);
+  const candidates = [
+    ...(olderCert ? [{ cert: olderCert, key }] : []),
+    ...(olderKey ? [{ cert, key: olderKey }] : []),
+  ];
+  return candidates.find((pair) => checkPair(pair.cert.value, pair.key.value, names) === undefined);
 }
 
 /** The error to throw when the certificate and key are unusable or do not belong together. */

@@ -8,11 +8,28 @@ export interface Loaded<T> {
   graceMs?: number;
 }
 
+/** What the cache tells a loader besides the previous value. */
+export interface LoadContext {
+  /**
+   * A cached value is still usable should this load fail with an outage: the loader may give up
+   * early (see FALLBACK_REFRESH_BUDGET_MS) rather than spend the invocation's time on retries.
+   */
+  canFallBack: boolean;
+}
+
+/** A setting read at every load (so an environment change applies), or a constant. */
+type Setting = number | (() => number);
+
 export interface RefreshingCacheOptions {
   /** Freshness of a loaded value (read each time, so MESHGATE_CACHE_SECONDS is honoured when it changes). */
-  maxAgeMs: () => number;
+  maxAgeMs: Setting;
   /** How long past its freshness a value may still serve while its source is unavailable. */
-  graceMs: number;
+  graceMs: Setting;
+  /**
+   * After an outage made the cache serve a stale value, how long before the source is tried
+   * again (default 0: at the next get). Never extends a value past its grace period.
+   */
+  outageRecheckMs?: Setting;
   /** Decides whether a load failure is an outage (serve stale) or a verdict (throw). */
   isOutage: (error: unknown) => boolean;
 }
@@ -44,7 +61,7 @@ export class RefreshingCache<T> {
   /** The cached value if fresh; otherwise the result of `load` (shared with concurrent callers). */
   async get(
     key: string,
-    load: (previous: T | undefined) => Promise<Loaded<T>>,
+    load: (previous: T | undefined, context: LoadContext) => Promise<Loaded<T>>,
     { force = false }: { force?: boolean } = {},
   ): Promise<T> {
     const entry = this.#entries.get(key);
@@ -75,25 +92,36 @@ export class RefreshingCache<T> {
   async #load(
     key: string,
     entry: Entry<T> | undefined,
-    load: (previous: T | undefined) => Promise<Loaded<T>>,
+    load: (previous: T | undefined, context: LoadContext) => Promise<Loaded<T>>,
     force: boolean,
   ): Promise<T> {
+    // A forced refresh happens because the cached value was refused: serving it again is pointless.
+    const canFallBack = !force && entry !== undefined && Date.now() < entry.usableUntil;
     try {
-      const loaded = await load(entry?.value);
-      const freshUntil = Date.now() + (loaded.maxAgeMs ?? this.#options.maxAgeMs());
-      this.#entries.set(key, { value: loaded.value, freshUntil, usableUntil: freshUntil + (loaded.graceMs ?? this.#options.graceMs) });
+      const loaded = await load(entry?.value, { canFallBack });
+      const freshUntil = Date.now() + (loaded.maxAgeMs ?? read(this.#options.maxAgeMs));
+      this.#entries.set(key, { value: loaded.value, freshUntil, usableUntil: freshUntil + (loaded.graceMs ?? read(this.#options.graceMs)) });
       return loaded.value;
     } catch (error) {
-      // A forced refresh happens because the cached value was refused: serving it again is pointless.
-      if (!force && entry && Date.now() < entry.usableUntil && this.#options.isOutage(error)) {
+      // Usability is judged when the refresh starts: a refresh that outlasts the grace period still falls back.
+      if (entry && canFallBack && this.#options.isOutage(error)) {
+        const now = Date.now();
         logger.warn('Serving cached value during outage', {
           cacheKey: key,
-          staleForMs: Date.now() - entry.freshUntil,
+          staleForMs: now - entry.freshUntil,
+          usableForMs: entry.usableUntil - now,
           error: (error as Error).name,
         });
+        // Checked again only after the recheck interval: one probe per interval, not per invocation.
+        const recheckMs = read(this.#options.outageRecheckMs ?? 0);
+        if (recheckMs > 0) entry.freshUntil = Math.min(now + recheckMs, entry.usableUntil);
         return entry.value;
       }
       throw error;
     }
   }
+}
+
+function read(setting: Setting): number {
+  return typeof setting === 'function' ? setting() : setting;
 }

@@ -30,6 +30,11 @@ export interface MeshErrorDetails {
   detail?: string;
   /** gRPC status code, for the gRPC invoker. */
   grpcCode?: number;
+  /**
+   * gRPC: the `google.rpc.Status` details of a failed call (`grpc-status-details-bin`), each as
+   * proto3 JSON with its `@type`, secrets removed, as many whole entries as fit in 2 KiB.
+   */
+  grpcDetails?: unknown[];
 }
 
 export interface MeshErrorOptions extends ErrorOptions, MeshErrorDetails {}

@@ -1,5 +1,6 @@
 import { IdentityUnavailableError, ConfigError, isMeshError } from '../errors/meshErrors.ts';
 import type { Deadline } from '../invoke/deadline.ts';
+import { fallbackDeadline } from '../credentials/fallbackDeadline.ts';
 import { RefreshingCache } from '../credentials/refreshingCache.ts';
 import { requestJson } from './httpJson.ts';
 import { identityFailure } from './identityFailure.ts';
@@ -10,6 +11,7 @@ const DISCOVERY_MAX_AGE_MS = 60 * 60_000;
 const endpoints = new RefreshingCache<string>({
   maxAgeMs: () => DISCOVERY_MAX_AGE_MS,
   graceMs: 24 * 60 * 60_000,
+  outageRecheckMs: 60_000,
   isOutage: (error) => isMeshError(error) && error.name === 'Mesh.IdentityUnavailable',
 });
 
@@ -20,11 +22,11 @@ const endpoints = new RefreshingCache<string>({
  * const tokenEndpoint = await discoverTokenEndpoint('https://idp.example.com', deadline);
  */
 export async function discoverTokenEndpoint(issuer: string, deadline: Deadline): Promise<string> {
-  return endpoints.get(issuer, async () => {
+  return endpoints.get(issuer, async (_previous, context) => {
     const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
     let response;
     try {
-      response = await requestJson(url, {}, deadline);
+      response = await requestJson(url, {}, fallbackDeadline(deadline, context));
     } catch (error) {
       throw identityFailure('Discovery request failed', error);
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { importJWK, SignJWT } from 'jose';
+import { decodeJwt, importJWK, SignJWT } from 'jose';
 import type { ClientCredentialsOidc } from '../catalog/catalogTypes.ts';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
 import { ConfigError, IdentityUnavailableError, UnauthorizedError } from '../errors/meshErrors.ts';
@@ -61,7 +61,8 @@ export async function requestClientCredentialsToken(
   const body = (response.json ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
   if (response.status === 200 && typeof body.access_token === 'string') {
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 300;
-    return { value: body.access_token, issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
+    const expiresAt = Math.min(issuedAt + expiresIn * 1000, jwtExpiry(body.access_token, issuedAt) ?? Number.POSITIVE_INFINITY);
+    return { value: body.access_token, issuedAt, expiresAt };
   }
   // Redact before cutting, so a secret straddling the cut cannot survive half-matched.
   const detail = cutUtf8(Buffer.from(redactSecrets(response.text, [secret.kind === 'secret' ? secret.value : ''])), 512);
@@ -87,6 +88,20 @@ async function signClientAssertion(clientId: string, tokenEndpoint: string, jwk:
     .setIssuedAt()
     .setExpirationTime('60s')
     .sign(key);
+}
+
+/**
+ * The `exp` of a JWT access token, when the token is one and `exp` lies ahead. `expires_in`
+ * counts from a moment the client does not know (the IdP rounds `iat` down to the second), so
+ * the token's own `exp`, which the mesh enforces, can be up to a second earlier than it implies.
+ */
+function jwtExpiry(token: string, now: number): number | undefined {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && exp * 1000 > now ? exp * 1000 : undefined;
+  } catch {
+    return undefined; // an opaque token: expires_in is all there is
+  }
 }
 
 function formEncode(value: string): string {

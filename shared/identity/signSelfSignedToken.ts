@@ -3,6 +3,7 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import type { SelfSignedOidc } from '../catalog/catalogTypes.ts';
 import { ConfigError } from '../errors/meshErrors.ts';
 import type { AccessToken } from './accessToken.ts';
+import { signingAlgorithm } from './signingAlgorithm.ts';
 
 /** The contract caps self-signed tokens at five minutes. */
 const MAX_LIFETIME_SECONDS = 300;
@@ -20,7 +21,7 @@ export async function signSelfSignedToken(
   audience: string,
   scope: string | undefined,
 ): Promise<AccessToken> {
-  const alg = jwk.alg ?? (jwk.kty === 'EC' ? 'ES256' : jwk.kty === 'OKP' ? 'EdDSA' : 'RS256');
+  const alg = signingAlgorithm(jwk);
   let key;
   try {
     key = await importJWK(jwk, alg);

@@ -5,8 +5,7 @@ import { loadCatalog } from '../catalog/loadCatalog.ts';
 import { resolveHttpService } from '../catalog/resolveHttpService.ts';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
 import { isMeshError, TimeoutError, type MeshError } from '../errors/meshErrors.ts';
-import { redactSecrets } from '../logging/redactSecrets.ts';
-import { cutUtf8 } from '../result/cutUtf8.ts';
+import { errorDetail } from '../result/errorDetail.ts';
 import { parseRetryAfter } from '../result/parseRetryAfter.ts';
 import { isReturnableStatus, statusError } from '../result/statusError.ts';
 import type { HttpTask } from '../task/httpTask.ts';
@@ -22,7 +21,7 @@ import { Deadline } from './deadline.ts';
 import { defaultIdempotencyKey } from './defaultIdempotencyKey.ts';
 import type { HttpOutput } from './httpOutput.ts';
 import { MESHGATE_VERSION } from './meshgateVersion.ts';
-import { traceparent } from './traceparent.ts';
+import { tracingHeaders } from '../observability/tracingHeaders.ts';
 import { recordInvocation, type InvocationRecord } from './recordInvocation.ts';
 
 /** The only part of Lambda's context the invoker needs. */
@@ -34,9 +33,11 @@ export interface RemainingTime {
 export const meshPools = new MeshPools();
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-const DETAIL_BYTES = 512;
-const DETAIL_WINDOW_BYTES = 16 * 1024;
-/** Two attempts at most: the first, and one resend or one forced refresh (CONTRACT.md section 4). */
+/**
+ * Two attempts: the first, and one resend or one forced refresh (CONTRACT.md section 4). A third
+ * only when a stale-socket resend meets a refused handshake (a revocation that cut an in-flight
+ * request): the refused attempt never reached the service, and each kind of retry stays single.
+ */
 const MAX_ATTEMPTS = 2;
 
 /**
@@ -78,9 +79,10 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
   const isSuccess = (status: number) => (successStatus ? successStatus.includes(status) : status >= 200 && status < 300);
 
   let forceRefresh = false;
+  let resentStale = false;
   for (let attempt = 1; ; attempt++) {
     record.attempts = attempt;
-    const canRetry = attempt < MAX_ATTEMPTS;
+    const canRetry = attempt < MAX_ATTEMPTS || (attempt === MAX_ATTEMPTS && resentStale && !forceRefresh);
     const requestId = randomUUID();
     const meta = () => ({
       service: task.service,
@@ -108,9 +110,10 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
     if (timeoutMs <= 0) throw new TimeoutError('Deadline reached before the request could be sent', { service: task.service });
     const headers = requestHeaders(task, service, token, requestId, idempotencyKey, contentType);
 
+    const meshPool = meshPools.get(catalog.ingress.url, service.authority, credentials);
     let response: AttemptResponse;
     try {
-      response = await sendAttempt(meshPools.get(catalog.ingress.url, service.authority, credentials), {
+      response = await sendAttempt(meshPool, {
         method: task.method as Dispatcher.HttpMethod,
         path: target,
         headers,
@@ -120,7 +123,12 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
       });
     } catch (error) {
       if (!(error instanceof AttemptFailure)) throw error;
-      if (canRetry && error.kind === 'stale') continue;
+      if (canRetry && !resentStale && error.kind === 'stale') {
+        // Its siblings outlived the same freeze: resend on a fresh connection, not another pooled one.
+        meshPools.discard(meshPool);
+        resentStale = true;
+        continue;
+      }
       if (canRetry && (error.kind === 'refused' || error.kind === 'untrusted')) {
         forceRefresh = true;
         continue;
@@ -140,18 +148,9 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
       service: task.service,
       status: response.status,
       retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
-      ...(response.body.length ? { detail: errorDetail(response.body, token) } : {}),
+      ...(response.body.length ? { detail: errorDetail(response.body, [token]) } : {}),
     });
   }
-}
-
-/**
- * The first 512 bytes of an error body, secrets removed. Redacted *before* the cut (over a
- * window larger than any token) so a secret straddling the cut cannot survive half-matched.
- */
-function errorDetail(body: Buffer, token: string): string {
-  const redacted = redactSecrets(cutUtf8(body, DETAIL_WINDOW_BYTES), [token]);
-  return cutUtf8(Buffer.from(redacted), DETAIL_BYTES);
 }
 
 /** Per attempt: the task's timeoutMs, capped by the service's and by what is left before the deadline. */
@@ -181,7 +180,7 @@ function requestHeaders(
     authorization: `Bearer ${token}`,
     'user-agent': `meshgate/${MESHGATE_VERSION}`,
     'x-request-id': requestId,
-    traceparent: traceparent(),
+    ...tracingHeaders(),
     ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
     ...(contentType ? { 'content-type': contentType } : {}),
   };

@@ -1,4 +1,5 @@
 import { logger } from '../logging/logger.ts';
+import { recordInvocationMetrics } from '../observability/recordInvocationMetrics.ts';
 import type { TaskContext } from '../task/httpTask.ts';
 
 /** What one invocation did, filled in as it goes; never holds a value that could be a secret. */
@@ -18,7 +19,7 @@ export interface InvocationRecord {
 
 /**
  * One audit line per invocation, success or failure, with a fixed message so log queries can
- * filter on it.
+ * filter on it; and the invocation's metrics (flushed by the `logMetrics` middleware).
  */
 export function recordInvocation(record: InvocationRecord): void {
   logger.info('meshgate invocation', {
@@ -34,4 +35,5 @@ export function recordInvocation(record: InvocationRecord): void {
     identity: record.identity,
     credentialVersion: record.credentialVersion,
   });
+  recordInvocationMetrics(record);
 }

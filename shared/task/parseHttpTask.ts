@@ -1,17 +1,21 @@
-import { InvalidTaskError, MeshError } from '../errors/meshErrors.ts';
+import { InvalidTaskError } from '../errors/meshErrors.ts';
+import { asInvalidTask } from './asInvalidTask.ts';
 import { assertPathTemplate } from './assertPathTemplate.ts';
 import { buildRequestTarget } from './buildRequestTarget.ts';
 import type { HttpTask } from './httpTask.ts';
 import { isPlainObject } from './isPlainObject.ts';
 import { ownField } from './ownField.ts';
 import { parseHttpMethod } from './parseHttpMethod.ts';
+import { parseIdempotencyKey } from './parseIdempotencyKey.ts';
 import { parseJsonPointer } from './parseJsonPointer.ts';
 import { parsePathParams } from './parsePathParams.ts';
 import { parseQuery } from './parseQuery.ts';
+import { parseServiceName } from './parseServiceName.ts';
 import { parseSuccessStatus } from './parseSuccessStatus.ts';
 import { parseTaskBody } from './parseTaskBody.ts';
 import { parseTaskContext } from './parseTaskContext.ts';
 import { parseTaskHeaders } from './parseTaskHeaders.ts';
+import { parseTimeoutMs } from './parseTimeoutMs.ts';
 import { quoteForMessage } from './quoteForMessage.ts';
 
 const FIELDS = [
@@ -19,9 +23,6 @@ const FIELDS = [
   'timeoutMs', 'successStatus', 'onHttpError', 'idempotencyKey', 'select', 'context',
 ] as const;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(FIELDS);
-const SERVICE = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const MAX_TIMEOUT_MS = 900_000;
-const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 
 /**
  * Validates an HTTP task input (CONTRACT.md section 2) and returns it typed, defaults applied
@@ -43,7 +44,7 @@ export function parseHttpTask(input: unknown): HttpTask {
         throw new InvalidTaskError(`unknown field ${quoteForMessage(key)}; allowed fields: ${FIELDS.join(', ')}`);
       }
     }
-    service = parseService(ownField(input, 'service'));
+    service = parseServiceName(ownField(input, 'service'));
     const method = parseHttpMethod(ownField(input, 'method'));
     const path = ownField(input, 'path');
     assertPathTemplate(path);
@@ -75,42 +76,8 @@ export function parseHttpTask(input: unknown): HttpTask {
   }
 }
 
-function parseService(value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidTaskError('service is required and must be a string');
-  // Only a catalog key: a URL or host here would let the task choose where the request goes.
-  if (!SERVICE.test(value)) {
-    throw new InvalidTaskError(`service ${quoteForMessage(value)} must be a catalog key matching ^[a-z0-9][a-z0-9-]{0,62}$`);
-  }
-  return value;
-}
-
 function parseOnHttpError(value: unknown): 'throw' | 'return' {
   if (value === undefined || value === 'throw') return 'throw';
   if (value === 'return') return 'return';
   throw new InvalidTaskError('onHttpError must be "throw" or "return"');
-}
-
-function parseTimeoutMs(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
-    throw new InvalidTaskError(`timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS} (Lambda's 15 minutes)`);
-  }
-  return value;
-}
-
-function parseIdempotencyKey(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
-    throw new InvalidTaskError('idempotencyKey must be 1-255 printable ASCII characters (0x20-0x7e)');
-  }
-  return value;
-}
-
-function asInvalidTask(error: unknown, service: string | undefined): MeshError {
-  const invalid =
-    error instanceof MeshError
-      ? error
-      : // Only reachable with input that is not JSON data (a throwing getter, a Proxy): still a bad task.
-        new InvalidTaskError('task input could not be read as JSON data', { cause: error });
-  return service === undefined ? invalid : invalid.withDetails({ service });
 }

@@ -2,18 +2,23 @@ import { buildConnector, Pool } from 'undici';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
 
 /**
- * Keep idle connections shorter than the idle timeouts in front of the mesh (AWS NLB: 350 s,
- * Envoy's downstream idle_timeout: 1 h by default), so the ingress rarely closes a socket we
- * still consider usable. The in-invocation retry covers the rest (a Lambda freeze).
+ * Keep idle connections shorter than the idle timeouts in front of the mesh (Envoy's downstream
+ * idle_timeout: 1 h by default, AWS NLB: 350 s, nginx: 75 s, ALB: 60 s), so the client, not the
+ * ingress, closes an idle socket and no request races the ingress's close. A Lambda freeze outlives
+ * any keep-alive; the in-invocation resend on a fresh connection covers that.
  */
-const KEEP_ALIVE_MS = 30_000;
-const KEEP_ALIVE_MAX_MS = 120_000;
+export const KEEP_ALIVE_MS = 30_000;
 
 /** A connection pool to the ingress for one identity's credential version and one service authority. */
 export interface MeshPool {
   pool: Pool;
   /** TLS connections this pool has opened; compared before and after an attempt to tell a reused socket from a new one. */
   connectionsOpened: number;
+}
+
+export interface MeshPoolsOptions {
+  /** How long an idle connection is kept (default KEEP_ALIVE_MS); below every idle timeout in front of the mesh. */
+  keepAliveMs?: number;
 }
 
 /**
@@ -26,6 +31,11 @@ export interface MeshPool {
  */
 export class MeshPools {
   readonly #pools = new Map<string, { version: string; entry: MeshPool }>();
+  readonly #keepAliveMs: number;
+
+  constructor(options: MeshPoolsOptions = {}) {
+    this.#keepAliveMs = options.keepAliveMs ?? KEEP_ALIVE_MS;
+  }
 
   /**
    * @example
@@ -36,9 +46,22 @@ export class MeshPools {
     const existing = this.#pools.get(slot);
     if (existing?.version === credentials.version) return existing.entry;
     if (existing) void existing.entry.pool.close().catch(() => undefined);
-    const entry = createMeshPool(ingressOrigin, authority, credentials);
+    const entry = createMeshPool(ingressOrigin, authority, credentials, this.#keepAliveMs);
     this.#pools.set(slot, { version: credentials.version, entry });
     return entry;
+  }
+
+  /**
+   * Forgets a pool whose pooled socket proved stale, so the next `get` opens a fresh connection.
+   * A freeze that killed one idle socket killed its siblings too: resending on any of them could
+   * meet the same reset. Requests still in flight on it finish (close, not destroy).
+   *
+   * @example
+   * meshPools.discard(meshPool); // then meshPools.get(...) for the resend
+   */
+  discard(entry: MeshPool): void {
+    for (const [slot, held] of this.#pools) if (held.entry === entry) this.#pools.delete(slot);
+    void entry.pool.close().catch(() => undefined);
   }
 
   /** Closes every pool (tests and benchmarks; Lambda just freezes the sandbox). */
@@ -49,7 +72,7 @@ export class MeshPools {
   }
 }
 
-function createMeshPool(ingressOrigin: string, authority: string, credentials: IdentityCredentials): MeshPool {
+function createMeshPool(ingressOrigin: string, authority: string, credentials: IdentityCredentials, keepAliveMs: number): MeshPool {
   const servername = authority.replace(/:\d+$/, '');
   const connectTls = buildConnector({
     ca: credentials.caPem,
@@ -63,8 +86,10 @@ function createMeshPool(ingressOrigin: string, authority: string, credentials: I
   const entry: MeshPool = { pool: undefined as unknown as Pool, connectionsOpened: 0 };
   entry.pool = new Pool(ingressOrigin, {
     allowH2: true,
-    keepAliveTimeout: KEEP_ALIVE_MS,
-    keepAliveMaxTimeout: KEEP_ALIVE_MAX_MS,
+    keepAliveTimeout: keepAliveMs,
+    // A server's `Keep-Alive: timeout=` hint may shorten the keep-alive, never lengthen it: the hint
+    // speaks for the server, not for the load balancers between us.
+    keepAliveMaxTimeout: keepAliveMs,
     connections: 8,
     connect: (options, callback) => {
       entry.connectionsOpened++;

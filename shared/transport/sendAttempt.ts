@@ -17,6 +17,8 @@ export interface AttemptResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Trailing headers (HTTP/2 trailers; where gRPC puts its status), once the body has been read. */
+  trailers?: Record<string, string>;
 }
 
 /**
@@ -69,5 +71,5 @@ export async function sendAttempt(meshPool: MeshPool, request: AttemptRequest): 
     if (signal.aborted) throw new AttemptFailure('timeout', 'ATTEMPT_TIMEOUT', { cause: error });
     throw new AttemptFailure('cut', errorCode(error), { cause: error });
   }
-  return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size) };
+  return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size), trailers: response.trailers };
 }

@@ -60,6 +60,24 @@ async function cfnLint(path: string): Promise<{ code: number; output: string }> 
   }
 }
 
+/** One resource of the template as aws-sam-translator (Python, installed with cfn-lint) expands it. */
+async function samTranslate(template: Json, logicalId: string): Promise<string> {
+  const script = [
+    'import json, sys',
+    'from samtranslator.translator.transform import transform',
+    'class NoManagedPolicies:',
+    '    def load(self): return {}',
+    'out = transform(json.load(sys.stdin), {}, NoManagedPolicies())',
+    `print(json.dumps(out["Resources"][${JSON.stringify(logicalId)}]))`,
+  ].join('\n');
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile('python3', ['-c', script], { env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' } }, (error, stdout, stderr) =>
+      error ? reject(new Error(`aws-sam-translator failed: ${stderr || error.message}`)) : resolvePromise(stdout),
+    );
+    child.stdin?.end(JSON.stringify(template));
+  });
+}
+
 function statementsOf(role: Json): Json[] {
   const statements: Json[] = [];
   for (const policy of role.Properties.Policies as Json[]) {
@@ -346,6 +364,141 @@ describe('Template: template.yaml', () => {
         Value: { 'Fn::GetAtt': ['HttpInvokerFunction', 'Arn'] },
         Export: { Name: { 'Fn::Sub': '${AWS::StackName}-HttpInvokerFunctionArn' } },
       });
+    });
+
+    it('outputs the example state machine and its log group', () => {
+      expect(template.Outputs.OrderFulfilmentStateMachineArn.Value).toEqual({ Ref: 'OrderFulfilmentStateMachine' });
+      expect(template.Outputs.OrderFulfilmentLogGroupName.Value).toEqual({ Ref: 'OrderFulfilmentLogGroup' });
+    });
+  });
+
+  describe('state machine', () => {
+    let machine: Json;
+    let policies: Json[];
+
+    beforeAll(() => {
+      machine = template.Resources.OrderFulfilmentStateMachine;
+      policies = machine.Properties.Policies as Json[];
+    });
+
+    it('deploys the JSONata order-fulfilment workflow as a standard state machine', () => {
+      expect(machine.Type).toBe('AWS::Serverless::StateMachine');
+      expect(machine.Properties.Type).toBe('STANDARD');
+      expect(machine.Properties.DefinitionUri).toBe('infra/statemachines/order-fulfilment.jsonata.asl.json');
+      expect(existsSync(join(repoRoot, machine.Properties.DefinitionUri))).toBe(true);
+    });
+
+    it('substitutes exactly the placeholders the definitions use, with the invoker ARN', async () => {
+      for (const file of ['order-fulfilment.jsonata.asl.json', 'order-fulfilment.jsonpath.asl.json']) {
+        const text = await readFile(join(repoRoot, 'infra/statemachines', file), 'utf8');
+        const placeholders = [...new Set([...text.matchAll(/\$\{([^}]+)\}/g)].map((match) => match[1]))].sort();
+        expect(placeholders, file).toEqual(Object.keys(machine.Properties.DefinitionSubstitutions).sort());
+      }
+      expect(machine.Properties.DefinitionSubstitutions).toEqual({ HttpInvokerFunctionArn: { 'Fn::GetAtt': ['HttpInvokerFunction', 'Arn'] } });
+    });
+
+    it('may invoke the HTTP invoker and no other function', () => {
+      const lambdaPolicies = policies.filter((policy) => JSON.stringify(policy).includes('ambda'));
+      expect(lambdaPolicies).toEqual([{ LambdaInvokePolicy: { FunctionName: { Ref: 'HttpInvokerFunction' } } }]);
+    });
+
+    it('grants "*" only for log delivery, which has no resource-level permissions', () => {
+      const statements = policies.flatMap((policy) => (policy.Statement as Json[] | undefined) ?? []);
+      expect(statements.map((statement) => statement.Sid)).toEqual(['DeliverExecutionLogs']);
+      for (const statement of statements) {
+        for (const action of asList(statement.Action)) expect(String(action)).toMatch(/^logs:[A-Za-z]+$/);
+      }
+    });
+
+    it('logs every transition, without execution data, to its own log group', () => {
+      expect(machine.Properties.Logging).toEqual({
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['OrderFulfilmentLogGroup', 'Arn'] } } }],
+      });
+      const logGroup = template.Resources.OrderFulfilmentLogGroup;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.LogGroupName).toEqual({ 'Fn::Sub': '/aws/vendedlogs/states/${AWS::StackName}-OrderFulfilment' });
+      expect(logGroup.Properties.RetentionInDays).toEqual({ Ref: 'LogRetentionInDays' });
+      expect(machine.Properties.Tracing).toEqual({ Enabled: true });
+    });
+
+    it('becomes, through the SAM translator, a role that allows lambda:InvokeFunction on the invoker only', async () => {
+      // Prepare: sam package would have uploaded the code and definition; S3 locations stand in for them.
+      const deployable = structuredClone(template);
+      deployable.Resources.OrderFulfilmentStateMachine.Properties.DefinitionUri = { Bucket: 'artifacts', Key: 'definition.json' };
+      for (const resource of Object.values(deployable.Resources as Json)) {
+        if (resource.Type === 'AWS::Serverless::Function') resource.Properties.CodeUri = 's3://artifacts/code.zip';
+      }
+
+      // Act: aws-sam-translator comes with cfn-lint.
+      const role = JSON.parse(await samTranslate(deployable, 'OrderFulfilmentStateMachineRole')) as Json;
+
+      // Assess
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['states.amazonaws.com'] } },
+      ]);
+      const statements = (role.Properties.Policies as Json[]).flatMap((policy) => policy.PolicyDocument.Statement as Json[]);
+      const lambda = statements.filter((statement) => asList(statement.Action).some((action) => String(action).startsWith('lambda:')));
+      expect(lambda).toEqual([
+        {
+          Action: ['lambda:InvokeFunction'],
+          Effect: 'Allow',
+          Resource: {
+            'Fn::Sub': [
+              'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*',
+              { functionName: { Ref: 'HttpInvokerFunction' } },
+            ],
+          },
+        },
+      ]);
+      expect(role.Properties.ManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess']);
+    }, 30_000);
+  });
+});
+
+describe('Template: the gRPC invoker', () => {
+  let template: Json;
+
+  beforeAll(async () => {
+    template = await loadTemplate();
+  });
+
+  it('is built, configured and placed like the HTTP invoker, from its own entry point', () => {
+    // Prepare
+    const http = template.Resources.HttpInvokerFunction;
+    const grpc = template.Resources.GrpcInvokerFunction;
+    // Assess
+    expect(grpc.Type).toBe('AWS::Serverless::Function');
+    expect(grpc.Metadata).toEqual({
+      ...http.Metadata,
+      BuildProperties: { ...http.Metadata.BuildProperties, EntryPoints: ['functions/grpc-invoker/index.ts'] },
+    });
+    expect(existsSync(join(repoRoot, 'functions/grpc-invoker/index.ts'))).toBe(true);
+    const { Description: _grpcDescription, Role, LoggingConfig, ...grpcRest } = grpc.Properties;
+    const { Description: _httpDescription, Role: _httpRole, LoggingConfig: _httpLogging, ...httpRest } = http.Properties;
+    expect(grpcRest).toEqual(httpRest);
+    expect(Role).toEqual({ 'Fn::GetAtt': ['GrpcInvokerRole', 'Arn'] });
+    expect(LoggingConfig).toEqual({ LogGroup: { Ref: 'GrpcInvokerLogGroup' } });
+  });
+
+  it('runs with its own role, as narrow as the HTTP invoker\'s and writing only its own logs', () => {
+    const http = template.Resources.HttpInvokerRole;
+    const grpc = template.Resources.GrpcInvokerRole;
+    const asGrpc = JSON.parse(JSON.stringify(statementsOf(http)).replaceAll('HttpInvokerLogGroup', 'GrpcInvokerLogGroup'));
+    expect(statementsOf(grpc)).toEqual(asGrpc);
+    expect(grpc.Properties.ManagedPolicyArns).toEqual(http.Properties.ManagedPolicyArns);
+    expect(grpc.Properties.AssumeRolePolicyDocument).toEqual(http.Properties.AssumeRolePolicyDocument);
+    expect(template.Resources.GrpcInvokerLogGroup.Properties).toEqual({
+      LogGroupName: { 'Fn::Sub': '/aws/lambda/${AWS::StackName}-GrpcInvokerFunction' },
+      RetentionInDays: { Ref: 'LogRetentionInDays' },
+    });
+  });
+
+  it('exports the gRPC invoker ARN under the stack name', () => {
+    expect(template.Outputs.GrpcInvokerFunctionArn).toMatchObject({
+      Value: { 'Fn::GetAtt': ['GrpcInvokerFunction', 'Arn'] },
+      Export: { Name: { 'Fn::Sub': '${AWS::StackName}-GrpcInvokerFunctionArn' } },
     });
   });
 });

@@ -13,6 +13,8 @@ export interface JwtVerifier {
   verify(token: string, audience: string): Promise<JWTPayload | null>;
   /** Adds a public JWK the self-signed issuer may sign with. */
   trustSelfSignedKey(publicJwk: JWK): void;
+  /** Removes the self-signed issuer's key with this `kid` (the end of a key rotation's overlap). */
+  distrustSelfSignedKey(kid: string): void;
   /** Fetches the IdP's JWKS now, so a test that later breaks the IdP does not break verification. */
   warm(): Promise<void>;
 }
@@ -52,6 +54,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     },
     trustSelfSignedKey(publicJwk) {
       selfSignedKeys.push(publicJwk);
+      selfSignedKeySet = createLocalJWKSet({ keys: selfSignedKeys });
+    },
+    distrustSelfSignedKey(kid) {
+      selfSignedKeys.splice(0, selfSignedKeys.length, ...selfSignedKeys.filter((key) => key.kid !== kid));
       selfSignedKeySet = createLocalJWKSet({ keys: selfSignedKeys });
     },
     warm: () => idpKeys.reload(),

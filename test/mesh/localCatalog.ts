@@ -15,8 +15,9 @@ const methods: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const tls = { certParameter: LocalParameter.ClientCert, keyParameter: LocalParameter.ClientKey };
 
 /**
- * The catalog of the local mesh: four services, all routed by the ingress to the orders workload,
- * one per way of getting a token (private_key_jwt, client_secret_basic, client_secret_post, self-signed).
+ * The catalog of the local mesh: four HTTP services, all routed by the ingress to the orders workload,
+ * one per way of getting a token (private_key_jwt, client_secret_basic, client_secret_post, self-signed);
+ * and two gRPC services routed to the inventory workload, one per way of getting the schema.
  * Services and authorities do not depend on the endpoints.
  *
  * @example
@@ -69,11 +70,26 @@ export function localCatalog(endpoints: LocalEndpoints): Catalog {
     'orders-basic': service('orders-basic', 'basic', ['/v1/orders']),
     'orders-post': service('orders-post', 'post', ['/v1/orders']),
     'orders-selfsigned': service('orders-selfsigned', 'selfsigned', ['/v1/orders']),
+    // gRPC, both routed to the inventory workload: one reads its schema from SSM, one by server reflection.
+    inventory: grpcService('inventory', { descriptorParameter: LocalParameter.InventoryDescriptor }),
+    'inventory-reflection': grpcService('inventory-reflection', { reflection: true }),
   };
   return {
     ingress: { url: endpoints.ingressUrl, caParameter: LocalParameter.IngressCa },
     identities,
     services,
+  };
+}
+
+function grpcService(name: string, schema: Pick<ServiceConfig, 'descriptorParameter' | 'reflection'>): ServiceConfig {
+  return {
+    authority: `${name}.mesh.local`,
+    audience: `https://${name}.mesh.local`,
+    identity: 'default',
+    protocol: 'grpc',
+    ...schema,
+    timeoutMs: 10_000,
+    responseMetadata: ['x-inventory-region', 'x-stock-remaining'],
   };
 }
 

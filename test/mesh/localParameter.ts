@@ -8,5 +8,7 @@ export const LocalParameter = {
   BasicSecret: '/meshgate/local/oidc/basic-secret',
   PostSecret: '/meshgate/local/oidc/post-secret',
   SigningKey: '/meshgate/local/oidc/signing-key',
+  /** Base64 FileDescriptorSet of inventory.v1 (the `inventory` service's descriptorParameter). */
+  InventoryDescriptor: '/meshgate/local/grpc/inventory-descriptor',
 } as const;
 export type LocalParameter = (typeof LocalParameter)[keyof typeof LocalParameter];

@@ -33,6 +33,13 @@ export interface LocalIdentityProvider {
   /** Requests to the discovery document. */
   readonly discoveryRequests: number;
   setFailure(failure: IdpFailure | null): void;
+  /**
+   * Gives the client_secret_basic client a new secret (now `clientSecrets.basic`) while the previous
+   * ones keep working, as IdPs that hold several client secrets allow during a rotation.
+   */
+  rotateBasicClientSecret(): string;
+  /** Stops accepting one of the client_secret_basic client's secrets (the end of a rotation). */
+  retireBasicClientSecret(secret: string): void;
   secrets(): string[];
   stop(): Promise<void>;
 }
@@ -63,10 +70,18 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   let tokenRequests = 0;
   let discoveryRequests = 0;
   const hanging = new Set<ServerResponse>();
+  // oidc-provider knows one secret per client: the one it was configured with. Accepted secrets of
+  // the basic client are translated to it, retired ones (that one included) to a wrong one.
+  const configuredBasicSecret = clientSecrets.basic;
+  const acceptedBasicSecrets = new Set([clientSecrets.basic]);
+  const allBasicSecrets = [clientSecrets.basic];
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/token') tokenRequests += 1;
+    if (path === '/token') {
+      tokenRequests += 1;
+      translateBasicSecret(req, configuredBasicSecret, acceptedBasicSecrets);
+    }
     if (path === '/.well-known/openid-configuration') discoveryRequests += 1;
     if (failure === IdpFailure.Unavailable) {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('service unavailable');
@@ -139,7 +154,17 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         for (const res of hanging) res.destroy();
       }
     },
-    secrets: () => [clientSecrets.basic, clientSecrets.post, signingKey.privateJwk.d, jwtClientKey.privateJwk.d],
+    rotateBasicClientSecret() {
+      const next = randomSecret();
+      acceptedBasicSecrets.add(next);
+      allBasicSecrets.push(next);
+      clientSecrets.basic = next;
+      return next;
+    },
+    retireBasicClientSecret(secret) {
+      acceptedBasicSecrets.delete(secret);
+    },
+    secrets: () => [...allBasicSecrets, clientSecrets.post, signingKey.privateJwk.d, jwtClientKey.privateJwk.d],
     async stop() {
       for (const res of hanging) res.destroy();
       await tracked.close();
@@ -156,6 +181,26 @@ function client(clientId: string, metadata: Record<string, unknown>) {
     scope: clientScope,
     ...metadata,
   };
+}
+
+/** Rewrites a client_secret_basic Authorization header for the basic client (see rotateBasicClientSecret). */
+function translateBasicSecret(req: IncomingMessage, configured: string, accepted: ReadonlySet<string>): void {
+  const encoded = /^Basic\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+  if (!encoded) return;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return;
+  let clientId: string;
+  let presented: string;
+  try {
+    [clientId, presented] = [decoded.slice(0, colon), decoded.slice(colon + 1)].map((text) => decodeURIComponent(text.replace(/\+/g, ' '))) as [string, string];
+  } catch {
+    return; // malformed: oidc-provider answers it itself
+  }
+  if (clientId !== IdpClientId.Basic) return;
+  const secret = accepted.has(presented) ? configured : 'retired-secret';
+  const pair = `${encodeURIComponent(IdpClientId.Basic)}:${encodeURIComponent(secret)}`;
+  req.headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
 }
 
 function randomSecret(): string {

@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JWK, JWTPayload } from 'jose';
 import { certificateHash } from './certificateHash.ts';
 import { createJwtVerifier } from './createJwtVerifier.ts';
+import { createGrpcProxy } from './grpcProxy.ts';
+import { httpToGrpcStatus } from './httpToGrpcStatus.ts';
 import { normalizeSerial } from './normalizeSerial.ts';
 import { trackConnections } from './trackConnections.ts';
 import { upstreamHeaders } from './upstreamHeaders.ts';
@@ -19,6 +21,8 @@ export interface IngressRoute {
   authority: string;
   /** Audience a token must carry on this route. */
   audience: string;
+  /** A gRPC workload (`http://127.0.0.1:<port>`, HTTP/2 without TLS): gRPC requests for this authority go there. */
+  grpcUpstreamUrl?: string;
 }
 
 export interface IngressOptions {
@@ -79,7 +83,14 @@ export interface LocalIngress {
    */
   revokeClientCertificate(serialNumber: string): Promise<void>;
   trustSelfSignedKey(publicJwk: JWK): void;
+  /** Stops trusting the self-signed key with this `kid`: tokens it signed get 401 `invalid_token`. */
+  distrustSelfSignedKey(kid: string): void;
   setRouteTimeoutMs(ms: number): void;
+  /**
+   * The protocols offered by ALPN to new connections (default both, h2 first): `['http/1.1']` makes
+   * every client fall back to HTTP/1.1, as a gateway without HTTP/2 would.
+   */
+  offerProtocols(protocols: readonly ('h2' | 'http/1.1')[]): void;
   stop(): Promise<void>;
 }
 
@@ -130,6 +141,8 @@ export async function startIngress(options: IngressOptions): Promise<LocalIngres
   });
   const upstream = new URL(options.upstreamUrl);
   const agent = new Agent({ keepAlive: true });
+  const grpcProxy = createGrpcProxy();
+  const grpcUpstreams = new Map(options.routes.flatMap((route) => (route.grpcUpstreamUrl ? [[route.authority, route.grpcUpstreamUrl] as const] : [])));
   const connections = new Set<Connection>();
   const revoked = new Set<string>();
   const requests: IngressRequest[] = [];
@@ -200,6 +213,17 @@ export async function startIngress(options: IngressOptions): Promise<LocalIngres
 
   const respondLocally = (res: AnyResponse, status: number, body: string, headers: Record<string, string> = {}) => {
     if (res.headersSent) return;
+    if (isGrpc(res.req)) {
+      // Envoy answers a gRPC request's local reply in gRPC: HTTP 200, trailers-only, status mapped from the HTTP one.
+      (res as ServerResponse).writeHead(200, {
+        'content-type': 'application/grpc',
+        'grpc-status': String(httpToGrpcStatus(status)),
+        'grpc-message': encodeURIComponent(body),
+        server: 'istio-envoy',
+      });
+      res.end();
+      return;
+    }
     const contentType: Record<string, string> = body ? { 'content-type': 'text/plain' } : {};
     (res as ServerResponse).writeHead(status, {
       ...contentType,
@@ -266,6 +290,23 @@ export async function startIngress(options: IngressOptions): Promise<LocalIngres
       return;
     }
     record(IngressDecision.Allowed, claims);
+    const grpcUpstreamUrl = grpcUpstreams.get(authority);
+    if (grpcUpstreamUrl && isGrpc(req) && 'stream' in res) {
+      grpcProxy.forward({
+        req: req as Http2ServerRequest,
+        res,
+        upstreamUrl: grpcUpstreamUrl,
+        authority,
+        headers: upstreamHeaders(req.headers, {
+          authority,
+          forwardedClientCert: connection?.forwardedClientCert ?? '',
+          remoteAddress: req.socket.remoteAddress ?? '127.0.0.1',
+        }),
+        routeTimeoutMs,
+        respondLocally: (status, body) => respondLocally(res, status, body),
+      });
+      return;
+    }
     proxy(req, res, authority, connection);
   };
 
@@ -371,15 +412,27 @@ export async function startIngress(options: IngressOptions): Promise<LocalIngres
       await sleep(5);
     },
     trustSelfSignedKey: (publicJwk) => verifier.trustSelfSignedKey(publicJwk),
+    distrustSelfSignedKey: (kid) => verifier.distrustSelfSignedKey(kid),
     setRouteTimeoutMs(ms) {
       routeTimeoutMs = ms;
     },
+    offerProtocols(protocols) {
+      // http2 fixes ALPNProtocols at creation; tls reads the server's field for each new connection.
+      (server as unknown as { ALPNProtocols: Buffer }).ALPNProtocols = Buffer.concat(
+        protocols.map((protocol) => Buffer.concat([Buffer.from([protocol.length]), Buffer.from(protocol)])),
+      );
+    },
     async stop() {
+      grpcProxy.close();
       for (const connection of connections) destroyConnection(connection);
       await tracked.close();
       agent.destroy();
     },
   };
+}
+
+function isGrpc(req: AnyRequest | undefined): boolean {
+  return String(req?.headers['content-type'] ?? '').startsWith('application/grpc');
 }
 
 function connectionOf(socket: TLSSocket): Connection | undefined {

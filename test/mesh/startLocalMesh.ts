@@ -6,8 +6,11 @@ import { createPki } from './pki.ts';
 import type { IssuedCertificate } from './pki.ts';
 import { startIdentityProvider } from './startIdentityProvider.ts';
 import type { LocalIdentityProvider } from './startIdentityProvider.ts';
+import { inventoryDescriptorSet } from './inventoryDescriptorSet.ts';
 import { startIngress } from './startIngress.ts';
 import type { LocalIngress } from './startIngress.ts';
+import { startInventoryService } from './startInventoryService.ts';
+import type { InventoryService } from './startInventoryService.ts';
 import { startOrdersService } from './startOrdersService.ts';
 import type { OrdersService } from './startOrdersService.ts';
 import { startSsm } from './startSsm.ts';
@@ -43,6 +46,8 @@ export interface LocalMesh {
   ssm: LocalSsm;
   idp: LocalIdentityProvider;
   orders: OrdersService;
+  /** The gRPC workload behind the `inventory` and `inventory-reflection` services. */
+  inventory: InventoryService;
   ingress: LocalIngress;
   catalog: Catalog;
   catalogParameter: string;
@@ -76,9 +81,11 @@ export async function startLocalMesh(options: LocalMeshOptions = {}): Promise<Lo
   };
 
   try {
-    const [ssm, orders, idp, pki, selfSigned] = await Promise.all([
+    const [ssm, orders, inventory, inventoryDescriptor, idp, pki, selfSigned] = await Promise.all([
       startSsm().then(started),
       startOrdersService().then(started),
+      startInventoryService().then(started),
+      inventoryDescriptorSet(),
       startIdentityProvider({
         audiences: services.map((service) => service.audience),
         accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
@@ -92,7 +99,11 @@ export async function startLocalMesh(options: LocalMeshOptions = {}): Promise<Lo
         serverCertPem: pki.server.certPem,
         serverKeyPem: pki.server.keyPem,
         clientCaPem: pki.clientCaPem,
-        routes: services.map(({ authority, audience }) => ({ authority, audience })),
+        routes: services.map(({ authority, audience, protocol }) => ({
+          authority,
+          audience,
+          ...(protocol === 'grpc' ? { grpcUpstreamUrl: inventory.url } : {}),
+        })),
         upstreamUrl: orders.url,
         idp: { issuer: idp.issuer, jwksUri: idp.jwksUri },
         selfSigned: { issuer: selfSignedIssuer, publicJwk: selfSigned.publicJwk },
@@ -110,6 +121,7 @@ export async function startLocalMesh(options: LocalMeshOptions = {}): Promise<Lo
       ssm.put(LocalParameter.BasicSecret, idp.clientSecrets.basic, secure),
       ssm.put(LocalParameter.PostSecret, idp.clientSecrets.post, secure),
       ssm.put(LocalParameter.SigningKey, JSON.stringify(selfSigned.privateJwk), secure),
+      ssm.put(LocalParameter.InventoryDescriptor, inventoryDescriptor),
       ssm.put(LocalParameter.Catalog, JSON.stringify(catalog)),
     ]);
 
@@ -124,6 +136,7 @@ export async function startLocalMesh(options: LocalMeshOptions = {}): Promise<Lo
       ssm,
       idp,
       orders,
+      inventory,
       ingress,
       catalog,
       catalogParameter: LocalParameter.Catalog,

@@ -1,10 +1,13 @@
 /**
  * Suite-wide secret guard: captures everything written to stdout/stderr (Powertools logs go
- * there) and fails the running test if a PEM block, a JWT, a private JWK member or a
- * registered secret value shows up. Outputs and errors go through `assertNoSecrets` too
- * (see test/support/invokeHandler.ts).
+ * there) and through `console` (which vitest reroutes past process.stdout), and fails the running
+ * test if a PEM block, a JWT, a private JWK, a client secret, a bearer or basic credential or a
+ * registered secret value shows up; output written in `beforeAll`/`afterAll` hooks fails the file.
+ * Outputs and errors of every invocation go through `assertNoSecrets` too (test/support/invokeHandler.ts).
+ * test/setup/secretGuard.test.ts proves the guard fails a test that leaks.
  */
-import { afterEach } from 'vitest';
+import { format } from 'node:util';
+import { afterAll, afterEach } from 'vitest';
 import { findSecrets } from '../support/findSecrets.ts';
 import { captured } from '../support/capturedOutput.ts';
 
@@ -18,11 +21,23 @@ for (const stream of [process.stdout, process.stderr]) {
   }) as typeof stream.write;
 }
 
-afterEach(() => {
+// vitest gives each worker a console that reports over its own channel, not through process.stdout.
+for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir'] as const) {
+  const original = console[method].bind(console) as (...args: unknown[]) => void;
+  console[method] = (...args: unknown[]) => {
+    captured.lines.push(`${format(...args)}\n`);
+    if (passThrough) original(...args);
+  };
+}
+
+function assertCapturedClean(where: string): void {
   const text = captured.lines.join('');
   captured.lines.length = 0;
   const found = findSecrets(text);
   if (found.length > 0) {
-    throw new Error(`Secret material in captured logs: ${found.join(', ')}`);
+    throw new Error(`Secret material in captured logs${where}: ${[...new Set(found)].join(', ')}`);
   }
-});
+}
+
+afterEach(() => assertCapturedClean(''));
+afterAll(() => assertCapturedClean(' (written outside a test)'));

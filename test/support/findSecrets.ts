@@ -5,11 +5,15 @@ export function registerSecrets(values: Iterable<string>): void {
   for (const value of values) if (value.length >= 8) registered.add(value);
 }
 
+// Each pattern also matches JSON-escaped forms (`\"d\":\"…`, escaped again per level of nesting), as in an
+// error message that carries JSON and is itself logged inside a JSON log line.
 const PATTERNS: Array<[string, RegExp]> = [
   ['PEM block', /-----BEGIN [A-Z ]*-----/],
   ['JWT', /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
-  ['private JWK', /"d"\s*:\s*"[A-Za-z0-9_-]{20,}"/],
+  ['private JWK', /\\*"d\\*"\s*:\s*\\*"[A-Za-z0-9_-]{20,}/],
+  ['client secret', /client[_-]?secret\\*["']?\s*[:=]\s*\\*["']?[A-Za-z0-9._~+/%-]{8,}/i],
   ['bearer credential', /Bearer [A-Za-z0-9._~+/-]{20,}/],
+  ['basic credential', /Basic [A-Za-z0-9+/]{16,}={0,2}/],
 ];
 
 /** Names of the kinds of secret found in `text` (empty when clean). */

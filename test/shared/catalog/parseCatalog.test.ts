@@ -379,8 +379,8 @@ describe('Function: parseCatalog', () => {
     ],
     [
       'maxOutputBytes is over the state limit',
-      (c) => (c.services.orders.maxOutputBytes = 256 * 1024 + 1),
-      'Catalog field services.orders.maxOutputBytes must be an integer from 1 to 262144',
+      (c) => (c.services.orders.maxOutputBytes = 250 * 1024 + 1),
+      'Catalog field services.orders.maxOutputBytes must be an integer from 1 to 256000',
     ],
     [
       'maxResponseBytes is a string',

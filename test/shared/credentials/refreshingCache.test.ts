@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RefreshingCache, type Loaded } from '../../../shared/credentials/refreshingCache.ts';
+import { RefreshingCache, type LoadContext, type Loaded } from '../../../shared/credentials/refreshingCache.ts';
 import { capturedLogRecords } from '../../support/capturedOutput.ts';
 
 const MAX_AGE_MS = 1_000;
@@ -326,5 +326,67 @@ describe('Class: RefreshingCache', () => {
     // Assess
     expect(unforcedResult).toEqual({ status: 'fulfilled', value: 'refused-v1' });
     expect(forcedResult).not.toEqual({ status: 'fulfilled', value: 'refused-v1' });
+  });
+  it('tells the loader whether a usable value could take over, and never when forced or past the grace period', async () => {
+    // Prepare
+    const cache = newCache();
+    const seen: boolean[] = [];
+    const load = async (_previous: string | undefined, context: LoadContext) => {
+      seen.push(context.canFallBack);
+      return { value: 'v' };
+    };
+    await cache.get('k', load);
+    vi.advanceTimersByTime(MAX_AGE_MS);
+    await cache.get('k', load);
+    await cache.get('k', load, { force: true });
+    vi.advanceTimersByTime(MAX_AGE_MS + GRACE_MS);
+
+    // Act
+    await cache.get('k', load);
+
+    // Assess
+    expect(seen).toEqual([false, true, false, false]);
+  });
+
+  it('falls back when a refresh that started within the grace period fails after it', async () => {
+    // Prepare
+    const cache = newCache();
+    await cache.get('k', async () => ({ value: 'v1' }));
+    vi.advanceTimersByTime(MAX_AGE_MS + GRACE_MS - 1);
+
+    // Act
+    const value = cache.get('k', async () => {
+      vi.advanceTimersByTime(10);
+      throw new OutageError('still down');
+    });
+
+    // Assess
+    await expect(value).resolves.toBe('v1');
+  });
+
+  it('after serving stale, waits outageRecheckMs before asking the source again, never past the grace period', async () => {
+    // Prepare
+    const cache = new RefreshingCache<string>({
+      maxAgeMs: MAX_AGE_MS,
+      graceMs: () => GRACE_MS,
+      outageRecheckMs: 2_000,
+      isOutage: (error) => error instanceof OutageError,
+    });
+    const { load } = scriptedLoader({ value: 'v1' }, new OutageError('down'), new OutageError('down'), { value: 'v2' });
+    await cache.get('k', load);
+    vi.advanceTimersByTime(MAX_AGE_MS);
+    await cache.get('k', load); // outage: stale served, next probe in 2 s
+
+    // Act
+    vi.advanceTimersByTime(1_999);
+    const withinRecheck = await cache.get('k', load);
+    vi.advanceTimersByTime(1);
+    const probed = await cache.get('k', load); // outage again: stale, recheck capped at the grace period's end
+    vi.advanceTimersByTime(GRACE_MS);
+    const afterGrace = await cache.get('k', load);
+
+    // Assess
+    expect([withinRecheck, probed, afterGrace]).toEqual(['v1', 'v1', 'v2']);
+    expect(load).toHaveBeenCalledTimes(4);
   });
 });

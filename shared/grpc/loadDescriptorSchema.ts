@@ -1,0 +1,52 @@
+import { fromBinary, type FileRegistry } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { cacheMaxAgeMs, OUTAGE_GRACE_MS } from '../credentials/cacheSettings.ts';
+import { RefreshingCache } from '../credentials/refreshingCache.ts';
+import { readParameters } from '../credentials/ssmParameterReader.ts';
+import { ConfigError, isMeshError } from '../errors/meshErrors.ts';
+import type { Deadline } from '../invoke/deadline.ts';
+import { createSchemaRegistry } from './createSchemaRegistry.ts';
+
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+const schemas = new RefreshingCache<{ version: number; registry: FileRegistry }>({
+  maxAgeMs: cacheMaxAgeMs,
+  graceMs: OUTAGE_GRACE_MS,
+  isOutage: (error) => isMeshError(error) && error.name === 'Mesh.CredentialsUnavailable',
+});
+
+/**
+ * The schema held in an SSM parameter as a base64 `FileDescriptorSet` (`protoc --include_imports
+ * --descriptor_set_out`, or `buf build -o`), cached like credentials: read once per cache age,
+ * parsed only when the parameter's version changes, served stale during an SSM outage.
+ *
+ * @example
+ * const registry = await loadDescriptorSchema('/meshgate/prod/inventory/descriptor', deadline);
+ */
+export async function loadDescriptorSchema(parameter: string, deadline: Deadline): Promise<FileRegistry> {
+  const loaded = await schemas.get(parameter, async (previous) => {
+    const values = await readParameters([parameter], deadline);
+    const value = values.get(parameter);
+    if (!value) throw new ConfigError(`Descriptor parameter ${parameter} has no value`);
+    if (previous?.version === value.version) return { value: previous };
+    return { value: { version: value.version, registry: parseDescriptorSet(value.value, parameter) } };
+  });
+  return loaded.registry;
+}
+
+function parseDescriptorSet(text: string, parameter: string): FileRegistry {
+  if (!BASE64.test(text)) throw new ConfigError(`Descriptor parameter ${parameter} is not base64`);
+  let files;
+  try {
+    files = fromBinary(FileDescriptorSetSchema, Buffer.from(text, 'base64')).file;
+  } catch (error) {
+    throw new ConfigError(`Descriptor parameter ${parameter} does not hold a FileDescriptorSet`, { cause: error });
+  }
+  if (files.length === 0) throw new ConfigError(`Descriptor parameter ${parameter} holds an empty FileDescriptorSet`);
+  try {
+    return createSchemaRegistry(files);
+  } catch (error) {
+    if (!isMeshError(error)) throw error;
+    throw new ConfigError(`Descriptor parameter ${parameter}: ${error.text}`, { cause: error });
+  }
+}

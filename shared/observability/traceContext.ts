@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+
+/** The ids of the trace an outgoing call belongs to, shared by every tracing header format. */
+export interface TraceContext {
+  /** 32 lower-case hex digits. */
+  traceId: string;
+  /** The caller's span (16 hex digits): W3C `parent-id`, B3 `spanid`. */
+  parentId: string;
+  sampled: boolean;
+}
+
+/**
+ * The trace context of the current invocation. With X-Ray active, Lambda sets _X_AMZN_TRACE_ID
+ * (`Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1`): the trace id is
+ * the Root without its version and dash, the parent the Parent segment, the flag from Sampled.
+ * Missing or malformed parts are replaced by random ids (not sampled).
+ *
+ * @example
+ * traceContext('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1')
+ * // { traceId: '5759e988bd862e3fe1be46a994272793', parentId: '53995c3f42cd8ad8', sampled: true }
+ */
+export function traceContext(amznTraceId: string | undefined = process.env._X_AMZN_TRACE_ID): TraceContext {
+  const fields = new Map(
+    (amznTraceId ?? '').split(';').map((part) => {
+      const [key = '', value = ''] = part.split('=');
+      return [key.trim(), value.trim()] as const;
+    }),
+  );
+  const root = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/.exec(fields.get('Root') ?? '');
+  const parent = /^[0-9a-f]{16}$/.exec(fields.get('Parent') ?? '');
+  return {
+    traceId: root ? `${root[1]}${root[2]}` : randomBytes(16).toString('hex'),
+    parentId: parent ? parent[0] : randomBytes(8).toString('hex'),
+    sampled: fields.get('Sampled') === '1',
+  };
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { QUERY_LANGUAGES, orderInput, startOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
+import { keysOf, requestsOf } from './support/requests.ts';
+
+interface ItemOutput {
+  index: number;
+  item: { sku: string; quantity: number };
+  reserved: boolean;
+  reservation: { reservationId?: string; error?: string };
+}
+
+describe('Workflow: a Map of 100 items', () => {
+  let harness: OrderWorkflowHarness;
+
+  beforeAll(async () => {
+    harness = await startOrderWorkflowHarness();
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+  beforeEach(() => harness.mesh.orders.reset());
+
+  describe.each(QUERY_LANGUAGES)('%s definition', (language) => {
+    it('accounts for every item exactly once, through transient failures, with no duplicate side effect', async () => {
+      // Prepare: five reservation requests answer 503 on the way.
+      const input = orderInput(100);
+      harness.mesh.orders.injectFault({ status: 503 }, { pathPrefix: '/v1/orders', times: 5 });
+
+      // Act
+      const result = await harness.run(language, input);
+
+      // Assess: every item once, in order, reserved under its own id.
+      expect(result.status, result.cause).toBe('SUCCEEDED');
+      const items = (result.output as unknown as { reservations: ItemOutput[] }).reservations;
+      expect(items.map((item) => item.index)).toEqual(input.items.map((_, index) => index));
+      expect(items.map((item) => item.item)).toEqual(input.items);
+      expect(items.every((item) => item.reserved)).toBe(true);
+      expect(new Set(items.map((item) => item.reservation.reservationId)).size).toBe(100);
+
+      // The service: 105 reservation requests (5 retried), 100 keys, 100 reservations made.
+      const reservations = requestsOf.reservations(harness.mesh.orders.requests);
+      expect(reservations).toHaveLength(105);
+      expect(new Set(keysOf(reservations)).size).toBe(100);
+      expect(new Set(reservations.map((request) => JSON.parse(request.body).sku)).size).toBe(100);
+      expect(harness.mesh.orders.effects).toBe(100 + 2);
+      expect(result.trace.filter((entry) => entry.state === 'ReserveItem' && entry.outcome === 'Mesh.Unavailable')).toHaveLength(5);
+    });
+
+    it('accounts for every item when some are refused: rejected ones named, reserved ones released', async () => {
+      // Prepare: three reservation requests are refused (409), so three items are rejected.
+      harness.mesh.orders.injectFault({ status: 409, body: 'out of stock' }, { pathPrefix: '/v1/orders', times: 3 });
+
+      // Act
+      const result = await harness.run(language, orderInput(100));
+
+      // Assess
+      expect(result.error).toBe('Order.ReservationRejected');
+      expect(JSON.parse(result.cause!)).toMatchObject({ rejectedItems: 3, meshError: 'Mesh.ClientError', reason: { status: 409 } });
+      const reservedIds = result.events.flatMap((event) =>
+        event.type === 'StateExited' && event.state === 'ReserveItem' ? [(event.output as unknown as ItemOutput).reservation.reservationId] : [],
+      );
+      const rejectedIndexes = result.trace.filter((entry) => entry.state === 'ReserveItem' && entry.outcome === 'Mesh.ClientError').map((entry) => entry.index);
+      expect(reservedIds).toHaveLength(97);
+      expect(new Set([...result.trace.filter((entry) => entry.state === 'ReserveItem').map((entry) => entry.index)]).size).toBe(100);
+      expect(rejectedIndexes).toHaveLength(3);
+      const released = requestsOf.releases(harness.mesh.orders.requests).map((request) => request.path);
+      expect(released.sort()).toEqual(reservedIds.map((id) => `/v1/orders/${id}`).sort());
+      expect(requestsOf.charges(harness.mesh.orders.requests, 'A-17')).toHaveLength(0);
+    });
+  });
+});

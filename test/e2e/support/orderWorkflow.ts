@@ -1,0 +1,96 @@
+import { vi } from 'vitest';
+import { startLocalMesh, type LocalMesh } from '../../mesh/startLocalMesh.ts';
+import { registerSecrets } from '../../support/findSecrets.ts';
+import type { JsonValue } from '../../../scripts/workflow/jsonValue.ts';
+import { invokeLocalFunction, type LambdaHandler, type LocalInvocation } from '../../../scripts/workflow/invokeLocalFunction.ts';
+import { lambdaInvokeAdapter } from '../../../scripts/workflow/lambdaInvokeAdapter.ts';
+import { lambdaTaskRunner } from '../../../scripts/workflow/lambdaTaskRunner.ts';
+import { loadStateMachine } from '../../../scripts/workflow/loadStateMachine.ts';
+import { localFunctionArn } from '../../../scripts/workflow/localFunctionArn.ts';
+import { runWorkflow, type WorkflowResult } from '../../../scripts/workflow/runWorkflow.ts';
+
+export type QueryLanguage = 'jsonpath' | 'jsonata';
+export const QUERY_LANGUAGES: QueryLanguage[] = ['jsonpath', 'jsonata'];
+
+export interface OrderInput {
+  orderId: string;
+  customerId: string;
+  amount: number;
+  currency: string;
+  items: Array<{ sku: string; quantity: number }>;
+}
+
+/** An order of `count` items (SKU-0, SKU-1, ...). */
+export function orderInput(count = 3, orderId = 'A-17'): OrderInput {
+  return {
+    orderId,
+    customerId: 'C-42',
+    amount: 129.9,
+    currency: 'EUR',
+    items: Array.from({ length: count }, (_, index) => ({ sku: `SKU-${index}`, quantity: (index % 3) + 1 })),
+  };
+}
+
+export interface OrderWorkflowHarness {
+  mesh: LocalMesh;
+  functionArn: string;
+  /** Runs infra/statemachines/order-fulfilment.<language>.asl.json on the real invoker. */
+  run(language: QueryLanguage, input: OrderInput, options?: { retryDelayMs?: number; executionName?: string }): Promise<WorkflowResult>;
+  /** One direct invocation of the handler (no state machine), as Lambda's runtime would make it. */
+  invokeFunction(event: unknown): Promise<LocalInvocation>;
+  /** The current sandbox's handler (changes with coldStart). */
+  invokeHandler(event: unknown, context: Parameters<LambdaHandler>[1]): ReturnType<LambdaHandler>;
+  /** A fresh copy of the handler module, as a new Lambda sandbox would load it (empty caches). */
+  coldStart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local mesh plus the real HTTP invoker behind the lambda:invoke emulation, ready to run the
+ * example workflows. Retry waits are cut to `retryDelayMs` (default 5 ms) so tests take seconds.
+ *
+ * @example
+ * const harness = await startOrderWorkflowHarness();
+ * const result = await harness.run('jsonata', orderInput(3));
+ */
+export async function startOrderWorkflowHarness(): Promise<OrderWorkflowHarness> {
+  const mesh = await startLocalMesh();
+  registerSecrets(mesh.secrets());
+  Object.assign(process.env, mesh.env);
+  const functionArn = localFunctionArn('HttpInvokerFunction');
+  let handler: LambdaHandler;
+  let closePools: () => Promise<void> = async () => {};
+  const coldStart = async () => {
+    await closePools();
+    vi.resetModules();
+    ({ handler } = (await import('../../../functions/http-invoker/index.ts')) as { handler: LambdaHandler });
+    const { meshPools } = await import('../../../shared/invoke/invokeHttp.ts');
+    closePools = () => meshPools.closeAll();
+  };
+  await coldStart();
+  return {
+    mesh,
+    functionArn,
+    coldStart,
+    invokeHandler: (event, context) => handler(event, context),
+    invokeFunction: (event) => invokeLocalFunction({ handler: (e, context) => handler(e, context) }, event, 'HttpInvokerFunction'),
+    async run(language, input, options = {}) {
+      const definition = await loadStateMachine(
+        new URL(`../../../infra/statemachines/order-fulfilment.${language}.asl.json`, import.meta.url).pathname,
+        { HttpInvokerFunctionArn: functionArn },
+      );
+      const invoke = lambdaInvokeAdapter({ [functionArn]: { handler: (event, context) => handler(event, context) } });
+      return runWorkflow({
+        definition,
+        input: input as unknown as JsonValue,
+        runTask: lambdaTaskRunner(invoke),
+        retryDelayMs: options.retryDelayMs ?? 5,
+        ...(options.executionName ? { executionName: options.executionName } : {}),
+      });
+    },
+    async stop() {
+      await closePools();
+      await mesh.stop();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { traceContext } from '../../shared/observability/traceContext.ts';
+import { tracingHeaders } from '../../shared/observability/tracingHeaders.ts';
+import { traceparent } from '../../shared/invoke/traceparent.ts';
+
+const xray = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+
+describe('Function: tracingHeaders', () => {
+  it('derives traceparent and B3 headers from the same X-Ray ids', () => {
+    // Act
+    const headers = tracingHeaders(traceContext(xray));
+    // Assess
+    expect(headers).toEqual({
+      traceparent: '00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01',
+      'x-b3-traceid': '5759e988bd862e3fe1be46a994272793',
+      'x-b3-spanid': '53995c3f42cd8ad8',
+      'x-b3-sampled': '1',
+    });
+  });
+
+  it('marks an unsampled trace 0 in both formats', () => {
+    const headers = tracingHeaders(traceContext(xray.replace('Sampled=1', 'Sampled=0')));
+    expect(headers.traceparent.endsWith('-00')).toBe(true);
+    expect(headers['x-b3-sampled']).toBe('0');
+  });
+
+  it('keeps random ids consistent between the formats when there is no X-Ray header', () => {
+    // Act
+    const headers = tracingHeaders(traceContext(''));
+    // Assess
+    const [, traceId, parentId, flags] = headers.traceparent.split('-');
+    expect(headers['x-b3-traceid']).toMatch(/^[0-9a-f]{32}$/);
+    expect(headers['x-b3-spanid']).toMatch(/^[0-9a-f]{16}$/);
+    expect([traceId, parentId, flags]).toEqual([headers['x-b3-traceid'], headers['x-b3-spanid'], '00']);
+  });
+
+  it('reads _X_AMZN_TRACE_ID by default, as traceparent does', () => {
+    // Prepare
+    process.env._X_AMZN_TRACE_ID = xray;
+    try {
+      // Act
+      const headers = tracingHeaders();
+      // Assess
+      expect(headers.traceparent).toBe(traceparent());
+    } finally {
+      delete process.env._X_AMZN_TRACE_ID;
+    }
+  });
+});

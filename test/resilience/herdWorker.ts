@@ -53,4 +53,7 @@ port.once('message', async (message: { type: 'go'; task: unknown; timeoutMs: num
     }),
   );
   port.postMessage({ type: 'done', results } satisfies HerdMessage);
+  // Exit from inside (not terminate()), so everything written to stdout reaches the parent first;
+  // the sandboxes' keep-alive sockets would otherwise keep the thread alive.
+  process.exit(0);
 });

@@ -10,7 +10,7 @@ import type { AttemptFailure } from '../transport/attemptFailure.ts';
 
 /** The contract's error for a transport failure that is not retried (any more). */
 export function attemptFailureError(failure: AttemptFailure, service: string, maxResponseBytes: number): MeshError {
-  const options = { service, cause: failure };
+  const options = { service, status: failure.status, cause: failure };
   switch (failure.kind) {
     case 'timeout':
       return new TimeoutError('Attempt timed out waiting for the service', options);

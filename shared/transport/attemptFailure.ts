@@ -16,10 +16,13 @@ export class AttemptFailure extends Error {
   readonly kind: AttemptFailureKind;
   /** The underlying error code, safe to log and to show. */
   readonly code: string;
+  /** The response status, when the failure happened after the headers arrived. */
+  readonly status: number | undefined;
 
-  constructor(kind: AttemptFailureKind, code: string, options?: ErrorOptions) {
+  constructor(kind: AttemptFailureKind, code: string, options?: ErrorOptions & { status?: number }) {
     super(`${kind} (${code})`, options);
     this.kind = kind;
     this.code = code;
+    this.status = options?.status;
   }
 }

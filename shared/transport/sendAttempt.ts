@@ -53,7 +53,7 @@ export async function sendAttempt(meshPool: MeshPool, request: AttemptRequest): 
   const declaredLength = Number(response.headers['content-length'] ?? Number.NaN);
   if (declaredLength > request.maxResponseBytes) {
     response.body.destroy();
-    throw new AttemptFailure('tooLarge', 'CONTENT_LENGTH_OVER_LIMIT');
+    throw new AttemptFailure('tooLarge', 'CONTENT_LENGTH_OVER_LIMIT', { status: response.statusCode });
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -62,14 +62,14 @@ export async function sendAttempt(meshPool: MeshPool, request: AttemptRequest): 
       size += chunk.length;
       if (size > request.maxResponseBytes) {
         response.body.destroy();
-        throw new AttemptFailure('tooLarge', 'BODY_OVER_LIMIT');
+        throw new AttemptFailure('tooLarge', 'BODY_OVER_LIMIT', { status: response.statusCode });
       }
       chunks.push(chunk);
     }
   } catch (error) {
     if (error instanceof AttemptFailure) throw error;
-    if (signal.aborted) throw new AttemptFailure('timeout', 'ATTEMPT_TIMEOUT', { cause: error });
-    throw new AttemptFailure('cut', errorCode(error), { cause: error });
+    if (signal.aborted) throw new AttemptFailure('timeout', 'ATTEMPT_TIMEOUT', { cause: error, status: response.statusCode });
+    throw new AttemptFailure('cut', errorCode(error), { cause: error, status: response.statusCode });
   }
   return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size), trailers: response.trailers };
 }

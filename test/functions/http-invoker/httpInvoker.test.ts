@@ -248,6 +248,7 @@ describe('Function: HttpInvokerFunction (through the local mesh)', () => {
       const sandbox = await new Sandbox().coldStart();
       const error = await sandbox.invokeError({ service: 'orders', path: '/v1/orders/big', query: { bytes: 2 * 1024 * 1024 } });
       expect(error.name).toBe('Mesh.ResponseTooLarge');
+      expect(errorJson(error)).toMatchObject({ service: 'orders', status: 200 });
     });
 
     it('fails an output over the 240 KiB cap as Mesh.ResponseTooLarge, and select keeps it under', async () => {

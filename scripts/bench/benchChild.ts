@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+
+export interface BenchChildOptions {
+  /** The child's whole environment. */
+  env: NodeJS.ProcessEnv;
+  /** The child's stdout goes here (the invoker's audit and EMF lines); '/dev/null' to drop it. */
+  stdoutPath: string;
+  /** CPU to pin the child to with taskset, or undefined to leave it free. */
+  cpu: number | undefined;
+  /** Extra node flags (`--expose-gc`). */
+  execArgv?: readonly string[];
+}
+
+interface Reply {
+  id: number;
+  result?: unknown;
+  error?: string;
+}
+
+/**
+ * A measured Node.js process (a fresh "sandbox") that the benchmark drives over IPC: `call`
+ * sends one command to the handlers the child registered with `serveBenchCommands` and resolves
+ * to its result. Commands run between timed loops only, never inside one.
+ *
+ * @example
+ * const child = await BenchChild.spawn(script, { env, stdoutPath: '/dev/null', cpu: 1 });
+ * const samples = await child.call<number[]>('batch', { variant: 'floor', calls: 100 });
+ * await child.close();
+ */
+export class BenchChild {
+  readonly #process: ChildProcess;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  readonly #exited: Promise<void>;
+  #nextId = 1;
+  #stderrTail = '';
+
+  private constructor(child: ChildProcess) {
+    this.#process = child;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.#stderrTail = (this.#stderrTail + chunk.toString('utf8')).slice(-4000);
+    });
+    child.on('message', (message: Reply) => {
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      this.#pending.delete(message.id);
+      if (message.error !== undefined) pending.reject(new Error(message.error));
+      else pending.resolve(message.result);
+    });
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        const failure = new Error(`bench child exited (${signal ?? code}) before answering: ${this.#stderrTail.trim()}`);
+        for (const pending of this.#pending.values()) pending.reject(failure);
+        this.#pending.clear();
+        resolve();
+      });
+    });
+  }
+
+  static spawn(script: string, options: BenchChildOptions): BenchChild {
+    const stdout = openSync(options.stdoutPath, 'w');
+    try {
+      const node = [process.execPath, ...(options.execArgv ?? []), script];
+      const [command, ...args] = options.cpu === undefined ? node : ['taskset', '-c', String(options.cpu), ...node];
+      const child = spawn(command!, args, { env: options.env, stdio: ['ignore', stdout, 'pipe', 'ipc'] });
+      return new BenchChild(child);
+    } finally {
+      closeSync(stdout);
+    }
+  }
+
+  call<T>(command: string, params: unknown = {}): Promise<T> {
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#process.send({ id, command, params }, (error) => {
+        if (error) {
+          this.#pending.delete(id);
+          reject(error);
+        }
+      });
+    });
+  }
+
+  /** Lets the child finish (it exits when the IPC channel closes); kills it after a grace period. */
+  async close(): Promise<void> {
+    if (this.#process.exitCode === null && this.#process.signalCode === null) {
+      if (this.#process.connected) this.#process.disconnect();
+      const killer = setTimeout(() => this.#process.kill('SIGKILL'), 5_000);
+      await this.#exited;
+      clearTimeout(killer);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { repoRoot } from './repoRoot.ts';
+
+/** What one `npm run bench` measures, and how much. */
+export interface BenchOptions {
+  /** Timed warm calls per variant (floor, invoker, hand-rolled). */
+  calls: number;
+  /** The timed calls are split into this many rounds; each round runs every variant once, in a rotating order. */
+  rounds: number;
+  /** Untimed calls per variant before the first round (JIT, pools, caches). */
+  warmupCalls: number;
+  /** Fresh processes per bundle for the import-time medians. */
+  importSamples: number;
+  /** Fresh processes (new sandboxes) for the first-invocation breakdown. */
+  coldSamples: number;
+  /** Warm invocations in the memory run, and the early checkpoint it is compared with. */
+  memoryCalls: number;
+  memoryBaselineCalls: number;
+  /** Pin the mesh (and moto_server) to CPU 0 and every measured process to CPU 1 (needs `taskset` and 2 CPUs). */
+  pinCpus: boolean;
+  /** Where bundles, child stdout and the JSON report go. */
+  outDir: string;
+  /** Progress lines (stderr by default in the CLI; nothing in tests). */
+  log: (line: string) => void;
+}
+
+/** The issue's numbers: 2 000 warm calls per variant, RSS after 10 000 against 100. */
+export const defaultBenchOptions: BenchOptions = {
+  calls: 2_000,
+  rounds: 20,
+  warmupCalls: 200,
+  importSamples: 15,
+  coldSamples: 7,
+  memoryCalls: 10_000,
+  memoryBaselineCalls: 100,
+  pinCpus: true,
+  outDir: join(repoRoot, 'bench-results'),
+  log: () => undefined,
+};

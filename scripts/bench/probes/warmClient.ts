@@ -1,0 +1,53 @@
+/**
+ * Child process of the warm benchmark: holds the three variants (floor, invoker bundle,
+ * hand-rolled handler) in one process, so they share the CPU, the event loop and the GC, and
+ * times batches of calls on command. Its stdout (the invoker's audit and EMF lines) goes to a file.
+ */
+import { loadCatalog } from '../../../shared/catalog/loadCatalog.ts';
+import { authenticateCall } from '../../../shared/invoke/authenticateCall.ts';
+import { Deadline } from '../../../shared/invoke/deadline.ts';
+import { serveBenchCommands } from '../serveBenchCommands.ts';
+import type { BenchVariant, VariantName } from '../variants/benchVariant.ts';
+import { floorVariant } from '../variants/floorVariant.ts';
+import { handRolledVariant } from '../variants/handRolledVariant.ts';
+import { invokerVariant } from '../variants/invokerVariant.ts';
+
+const variants = new Map<VariantName, BenchVariant<any>>();
+
+serveBenchCommands(
+  {
+    async setup({ bundlePath, service: serviceName, path }: { bundlePath: string; service: string; path: string }) {
+      // The floor's token and credentials, fetched once with the project's own code (outside the bundle).
+      const deadline = Deadline.fromRemainingMs(30_000);
+      const catalog = await loadCatalog(deadline);
+      const service = catalog.services[serviceName]!;
+      const { credentials, token } = await authenticateCall(catalog, service, deadline, false);
+      const route = { ingressUrl: catalog.ingress.url, authority: service.authority, path, token };
+      const identity = catalog.identities[service.identity]!;
+      variants.set('floor', floorVariant(route, credentials));
+      variants.set('invoker', await invokerVariant(bundlePath, serviceName, route));
+      variants.set(
+        'handRolled',
+        handRolledVariant(route, { cert: identity.tls.certParameter, key: identity.tls.keyParameter, ca: catalog.ingress.caParameter }),
+      );
+      return { variants: [...variants.keys()] };
+    },
+
+    async batch({ variant: name, calls }: { variant: VariantName; calls: number }) {
+      const variant = variants.get(name);
+      if (!variant) throw new Error(`no variant ${name}`);
+      const samples = new Array<number>(calls);
+      for (let i = 0; i < calls; i++) {
+        const prepared = variant.prepare();
+        const started = performance.now();
+        const status = await variant.run(prepared);
+        samples[i] = performance.now() - started;
+        if (status !== 200) throw new Error(`${name} call ${i} answered ${status}`);
+      }
+      return samples;
+    },
+  },
+  async () => {
+    await Promise.allSettled([...variants.values()].map((variant) => variant.close()));
+  },
+);

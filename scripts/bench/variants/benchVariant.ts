@@ -1,0 +1,38 @@
+/** The three ways of making the same call that the warm benchmark puts side by side. */
+export const VariantName = {
+  /** A raw undici request over an already-open mTLS connection: the floor. */
+  Floor: 'floor',
+  /** meshgate's HttpInvokerFunction bundle, called the way the Lambda runtime calls it. */
+  Invoker: 'invoker',
+  /** A typical hand-rolled handler: SSM GetParameters and a new mTLS connection on every call. */
+  HandRolled: 'handRolled',
+} as const;
+export type VariantName = (typeof VariantName)[keyof typeof VariantName];
+
+/**
+ * One variant. `prepare` builds what the caller would have before the call starts (Lambda parses
+ * the event and builds the context outside the handler); only `run` is timed. `run` resolves to
+ * the HTTP status the call ended with, once the whole response has been read.
+ */
+export interface BenchVariant<Prepared = unknown> {
+  name: VariantName;
+  prepare(): Prepared;
+  run(prepared: Prepared): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** What every variant calls: the same ingress, authority, token audience and path. */
+export interface BenchRoute {
+  ingressUrl: string;
+  authority: string;
+  path: string;
+  /** A valid bearer token for the route, fetched once (floor and hand-rolled handler). */
+  token: string;
+}
+
+/** Where the hand-rolled handler reads its credentials (SSM parameter names). */
+export interface BenchParameterNames {
+  cert: string;
+  key: string;
+  ca: string;
+}

@@ -16,8 +16,9 @@ import type { IstioOptions } from './istioOptions.ts';
  * - a RequestAuthentication: one JWT rule per issuer (jwksUri, or inline public jwks for
  *   self_signed identities), audiences = the audiences of the services using that issuer;
  * - one ALLOW AuthorizationPolicy per service: the identity's principal (`iss/sub`), on the
- *   service's host, with the catalog's methods and path prefixes, and only with a token minted for
- *   the service's audience (so a token for one service is no key to another).
+ *   service's host, with the catalog's methods and path prefixes (gRPC: POST, on the `rpcs` paths
+ *   when listed), and only with a token minted for the service's audience (so a token for one
+ *   service is no key to another).
  *
  * @example
  * const manifests = buildIstioManifests(catalog, DEFAULT_ISTIO_OPTIONS, { 'https://idp.example.com': { jwksUri } });
@@ -86,10 +87,9 @@ function requestAuthentication(
 function authorizationPolicy(catalog: Catalog, name: string, service: ServiceConfig, options: IstioOptions): AuthorizationPolicyManifest {
   const oidc = catalog.identities[service.identity]!.oidc;
   const subject = options.principals[service.identity] ?? oidc.clientId;
-  // gRPC: every call is a POST to /package.Service/Method; the catalog lists no RPCs to narrow it to.
   const operation =
     service.protocol === 'grpc'
-      ? { hosts: [service.authority], methods: ['POST'] }
+      ? { hosts: [service.authority], methods: ['POST'], ...grpcPaths(service) }
       : { hosts: [service.authority], methods: [...(service.methods ?? [])], paths: (service.paths ?? []).flatMap(prefixPaths) };
   return {
     apiVersion: 'security.istio.io/v1',
@@ -107,6 +107,23 @@ function authorizationPolicy(catalog: Catalog, name: string, service: ServiceCon
       ],
     },
   };
+}
+
+/** The paths the invoker calls on a gRPC service's reflection service (v1, then v1alpha). */
+const REFLECTION_PATHS = [
+  '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+  '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
+];
+
+/**
+ * gRPC: every call is a POST to `/package.Service/Method`. With `rpcs`, only those paths
+ * (`package.Service/*` as Istio's prefix `/package.Service/*`), plus the reflection paths when the
+ * invoker reads the schema by reflection; without `rpcs`, any path (the catalog names none).
+ */
+function grpcPaths(service: ServiceConfig): { paths?: string[] } {
+  if (!service.rpcs) return {};
+  const paths = service.rpcs.map((rpc) => `/${rpc}`);
+  return { paths: [...new Set(service.reflection ? [...paths, ...REFLECTION_PATHS] : paths)] };
 }
 
 /**

@@ -58,6 +58,12 @@ export interface ServiceConfig {
   reflection?: boolean;
   /** gRPC: extra response metadata keys copied to the output. */
   responseMetadata?: string[];
+  /**
+   * gRPC: the rpcs a task may call, `package.Service/Method` or `package.Service/*`. Without it any
+   * unary rpc of the schema is allowed, which with `reflection: true` means whatever the server
+   * reflects: set it for reflection services.
+   */
+  rpcs?: string[];
 }
 
 export interface Catalog {

@@ -1,18 +1,12 @@
-import { ConfigError, isMeshError } from '../errors/meshErrors.ts';
-import { cacheMaxAgeMs, outageGraceMs, outageRecheckMs } from '../credentials/cacheSettings.ts';
+import { ConfigError } from '../errors/meshErrors.ts';
+import { createSsmBackedCache } from '../credentials/createSsmBackedCache.ts';
 import { fallbackDeadline } from '../credentials/fallbackDeadline.ts';
-import { RefreshingCache } from '../credentials/refreshingCache.ts';
 import { readParameters } from '../credentials/ssmParameterReader.ts';
 import type { Deadline } from '../invoke/deadline.ts';
 import type { Catalog } from './catalogTypes.ts';
 import { parseCatalog } from './parseCatalog.ts';
 
-const catalogs = new RefreshingCache<Catalog>({
-  maxAgeMs: cacheMaxAgeMs,
-  graceMs: outageGraceMs,
-  outageRecheckMs,
-  isOutage: (error) => isMeshError(error) && error.name === 'Mesh.CredentialsUnavailable',
-});
+const catalogs = createSsmBackedCache<Catalog>();
 
 /**
  * The parsed catalog from the parameter named by MESHGATE_CATALOG_PARAMETER, read once per

@@ -12,6 +12,10 @@ const AUTH_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'priv
  */
 const MAX_OUTPUT_BYTES = 250 * 1024;
 const PARAMETER_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2047}$/;
+const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
+/** An rpcs entry: what a task's `rpc` is (parseGrpcTask), or a whole gRPC service with `/*`. */
+const RPC_PATTERN = new RegExp(`^(?:${IDENTIFIER}\\.)*${IDENTIFIER}/(?:${IDENTIFIER}|\\*)$`);
+const MAX_RPC_LENGTH = 512;
 
 /**
  * Validates the catalog JSON once per version, so every later step can trust its shape.
@@ -124,6 +128,8 @@ function parseService(value: unknown, at: string): ServiceConfig {
     parsed.responseHeaders = stringList(service.responseHeaders, `${at}.responseHeaders`).map((h) => h.toLowerCase());
   }
   if (protocol === 'http') {
+    // An allow-list the invoker would never apply must not look like it protects anything.
+    if (service.rpcs !== undefined) throw new ConfigError(`Catalog field ${at}.rpcs is for gRPC services only (protocol: "grpc")`);
     const methods = stringList(service.methods, `${at}.methods`);
     for (const method of methods) {
       if (!HTTP_METHODS.has(method)) throw new ConfigError(`Catalog field ${at}.methods has unknown method "${method.slice(0, 16)}"`);
@@ -153,6 +159,15 @@ function parseService(value: unknown, at: string): ServiceConfig {
     }
     if (service.responseMetadata !== undefined) {
       parsed.responseMetadata = stringList(service.responseMetadata, `${at}.responseMetadata`).map((m) => m.toLowerCase());
+    }
+    if (service.rpcs !== undefined) {
+      const rpcs = stringList(service.rpcs, `${at}.rpcs`);
+      for (const rpc of rpcs) {
+        if (rpc.length > MAX_RPC_LENGTH || !RPC_PATTERN.test(rpc)) {
+          throw new ConfigError(`Catalog field ${at}.rpcs has "${rpc.slice(0, 64)}"; use "package.Service/Method" or "package.Service/*"`);
+        }
+      }
+      parsed.rpcs = rpcs;
     }
   }
   return parsed;

@@ -1,24 +1,20 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Catalog } from '../catalog/catalogTypes.ts';
-import { ConfigError, isMeshError } from '../errors/meshErrors.ts';
+import { ConfigError } from '../errors/meshErrors.ts';
 import type { Deadline } from '../invoke/deadline.ts';
 import { logger } from '../logging/logger.ts';
-import { cacheMaxAgeMs, outageGraceMs, outageRecheckMs } from './cacheSettings.ts';
+import { cacheMaxAgeMs } from './cacheSettings.ts';
+import { createSsmBackedCache } from './createSsmBackedCache.ts';
 import { fallbackDeadline } from './fallbackDeadline.ts';
 import type { IdentityCredentials } from './identityCredentials.ts';
-import { RefreshingCache, type Loaded } from './refreshingCache.ts';
+import type { Loaded } from './refreshingCache.ts';
 import { readParameters, readParameterVersions, type ParameterValue } from './ssmParameterReader.ts';
 
 /** While a rotation is half-written, look again this soon (at most the cache age) rather than after the full cache age. */
 const HALF_WRITTEN_RECHECK_MS = 5_000;
 
-const credentials = new RefreshingCache<IdentityCredentials>({
-  maxAgeMs: cacheMaxAgeMs,
-  graceMs: outageGraceMs,
-  outageRecheckMs,
-  isOutage: (error) => isMeshError(error) && error.name === 'Mesh.CredentialsUnavailable',
-});
+const credentials = createSsmBackedCache<IdentityCredentials>();
 
 interface ParameterNames {
   cert: string;

@@ -89,7 +89,8 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
   Object.assign(record, { service: task.service, method: 'POST', pathTemplate: `/${task.rpc}`, context: task.context });
   const deadline = Deadline.fromRemainingMs(lambdaContext.getRemainingTimeInMillis());
   const catalog = await withService(loadCatalog(deadline), task.service);
-  const service = resolveGrpcService(catalog, task.service);
+  // The rpc allow-list is checked here, before any credentials, token, schema or connection.
+  const service = resolveGrpcService(catalog, task.service, task.rpc);
   record.identity = service.identity;
 
   const idempotencyKey = task.idempotencyKey ?? defaultIdempotencyKey(task.context);

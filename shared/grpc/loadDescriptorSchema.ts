@@ -1,7 +1,7 @@
 import { fromBinary, type FileRegistry } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { cacheMaxAgeMs, OUTAGE_GRACE_MS } from '../credentials/cacheSettings.ts';
-import { RefreshingCache } from '../credentials/refreshingCache.ts';
+import { createSsmBackedCache } from '../credentials/createSsmBackedCache.ts';
+import { fallbackDeadline } from '../credentials/fallbackDeadline.ts';
 import { readParameters } from '../credentials/ssmParameterReader.ts';
 import { ConfigError, isMeshError } from '../errors/meshErrors.ts';
 import type { Deadline } from '../invoke/deadline.ts';
@@ -9,11 +9,7 @@ import { createSchemaRegistry } from './createSchemaRegistry.ts';
 
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
-const schemas = new RefreshingCache<{ version: number; registry: FileRegistry }>({
-  maxAgeMs: cacheMaxAgeMs,
-  graceMs: OUTAGE_GRACE_MS,
-  isOutage: (error) => isMeshError(error) && error.name === 'Mesh.CredentialsUnavailable',
-});
+const schemas = createSsmBackedCache<{ version: number; registry: FileRegistry }>();
 
 /**
  * The schema held in an SSM parameter as a base64 `FileDescriptorSet` (`protoc --include_imports
@@ -24,8 +20,8 @@ const schemas = new RefreshingCache<{ version: number; registry: FileRegistry }>
  * const registry = await loadDescriptorSchema('/meshgate/prod/inventory/descriptor', deadline);
  */
 export async function loadDescriptorSchema(parameter: string, deadline: Deadline): Promise<FileRegistry> {
-  const loaded = await schemas.get(parameter, async (previous) => {
-    const values = await readParameters([parameter], deadline);
+  const loaded = await schemas.get(parameter, async (previous, context) => {
+    const values = await readParameters([parameter], fallbackDeadline(deadline, context));
     const value = values.get(parameter);
     if (!value) throw new ConfigError(`Descriptor parameter ${parameter} has no value`);
     if (previous?.version === value.version) return { value: previous };

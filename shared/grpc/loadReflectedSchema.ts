@@ -1,5 +1,5 @@
 import type { FileRegistry } from '@bufbuild/protobuf';
-import { cacheMaxAgeMs, OUTAGE_GRACE_MS } from '../credentials/cacheSettings.ts';
+import { cacheMaxAgeMs, outageGraceMs } from '../credentials/cacheSettings.ts';
 import { RefreshingCache } from '../credentials/refreshingCache.ts';
 import { AttemptFailure } from '../transport/attemptFailure.ts';
 import { createSchemaRegistry } from './createSchemaRegistry.ts';
@@ -12,7 +12,7 @@ const OUTAGE_CODES: ReadonlySet<number> = new Set([GrpcStatusCode.UNAVAILABLE, G
 
 const schemas = new RefreshingCache<FileRegistry>({
   maxAgeMs: cacheMaxAgeMs,
-  graceMs: OUTAGE_GRACE_MS,
+  graceMs: outageGraceMs,
   // The service being briefly unreachable must not fail calls that a cached schema can serve.
   isOutage: (error) =>
     (error instanceof AttemptFailure && OUTAGE_KINDS.has(error.kind)) ||

@@ -13,7 +13,7 @@ describe('Workflow: Catch on refused steps, compensation, parsed Cause', () => {
   afterAll(async () => {
     await harness?.stop();
   });
-  beforeEach(() => harness.mesh.orders.reset());
+  beforeEach(() => harness.reset());
 
   /** The reservation ids the service handed out, as the ReserveItem states saw them. */
   const reservationIds = (result: WorkflowResult) =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertNoSecrets } from '../support/findSecrets.ts';
 import { QUERY_LANGUAGES, orderInput, startOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
-import { keysOf, requestsOf } from './support/requests.ts';
+import { keysOf, requestsOf, stockKeysOf } from './support/requests.ts';
 
 describe('Workflow: order fulfilment, happy path', () => {
   let harness: OrderWorkflowHarness;
@@ -12,10 +12,10 @@ describe('Workflow: order fulfilment, happy path', () => {
   afterAll(async () => {
     await harness?.stop();
   });
-  beforeEach(() => harness.mesh.orders.reset());
+  beforeEach(() => harness.reset());
 
   describe.each(QUERY_LANGUAGES)('%s definition', (language) => {
-    it('reserves every item, charges, confirms and outputs the order', async () => {
+    it('holds stock over gRPC and reserves every item, charges, confirms and outputs the order', async () => {
       // Prepare
       const input = orderInput(3);
 
@@ -33,10 +33,18 @@ describe('Workflow: order fulfilment, happy path', () => {
           orderId: 'A-17',
           index,
           item,
+          stock: { reservationId: expect.stringMatching(/^res-\d+$/), backordered: 0 },
           reserved: true,
           reservation: { reservationId: expect.stringMatching(/^ord-\d+$/) },
         })),
       });
+      // One Reserve per item through the gRPC invoker, with the order id as a label.
+      const stock = harness.mesh.inventory.requests;
+      expect(stock.map((request) => request.message)).toEqual(
+        expect.arrayContaining(input.items.map((item) => expect.objectContaining({ ...item, labels: { orderId: 'A-17' } }))),
+      );
+      expect(stock).toHaveLength(3);
+      expect(harness.mesh.inventory.effects).toBe(3);
       const requests = harness.mesh.orders.requests;
       expect(requestsOf.reservations(requests).map((r) => JSON.parse(r.body))).toEqual(
         expect.arrayContaining(input.items.map((item) => ({ kind: 'reservation', orderId: 'A-17', ...item }))),
@@ -51,11 +59,11 @@ describe('Workflow: order fulfilment, happy path', () => {
       // Act
       const result = await harness.run(language, orderInput(3));
 
-      // Assess: one key per request, all distinct (the Map index keeps the three reservations apart).
+      // Assess: one key per request, all distinct (the Map index and the state name keep the reservations apart).
       expect(result.status).toBe('SUCCEEDED');
-      const keys = keysOf(harness.mesh.orders.requests);
-      expect(keys).toHaveLength(5);
-      expect(new Set(keys).size).toBe(5);
+      const keys = [...keysOf(harness.mesh.orders.requests), ...stockKeysOf(harness.mesh.inventory.requests)];
+      expect(keys).toHaveLength(8);
+      expect(new Set(keys).size).toBe(8);
       // Derived (mg1- + hash of execution, state, index), not the random fallback of a task without context.
       for (const key of keys) expect(key).toMatch(/^mg1-[A-Za-z0-9_-]{32}$/);
     });
@@ -65,7 +73,9 @@ describe('Workflow: order fulfilment, happy path', () => {
       const executionName = `redrive-${language}`;
       const first = await harness.run(language, orderInput(2), { executionName });
       const firstKeys = keysOf(harness.mesh.orders.requests);
+      const firstStockKeys = stockKeysOf(harness.mesh.inventory.requests);
       const effects = harness.mesh.orders.effects;
+      const stockEffects = harness.mesh.inventory.effects;
 
       // Act
       const again = await harness.run(language, orderInput(2), { executionName });
@@ -73,11 +83,16 @@ describe('Workflow: order fulfilment, happy path', () => {
 
       // Assess
       expect([first.status, again.status, other.status]).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      // Map items finish in any order: the same keys, not necessarily in the same order.
       const requests = harness.mesh.orders.requests;
-      expect(keysOf(requests.slice(firstKeys.length, 2 * firstKeys.length))).toEqual(firstKeys);
+      expect(keysOf(requests.slice(firstKeys.length, 2 * firstKeys.length)).sort()).toEqual([...firstKeys].sort());
       expect(keysOf(requests.slice(2 * firstKeys.length)).some((key) => firstKeys.includes(key))).toBe(false);
-      // The repeated run was answered from the service's idempotency records; the other execution was not.
+      const stock = harness.mesh.inventory.requests;
+      expect(stockKeysOf(stock.slice(firstStockKeys.length, 2 * firstStockKeys.length)).sort()).toEqual([...firstStockKeys].sort());
+      expect(stockKeysOf(stock.slice(2 * firstStockKeys.length)).some((key) => firstStockKeys.includes(key))).toBe(false);
+      // The repeated run was answered from the services' idempotency records; the other execution was not.
       expect(harness.mesh.orders.effects).toBe(2 * effects);
+      expect(harness.mesh.inventory.effects).toBe(2 * stockEffects);
       expect(JSON.stringify(again.output)).toBe(JSON.stringify(first.output));
     });
 
@@ -86,13 +101,15 @@ describe('Workflow: order fulfilment, happy path', () => {
       const result = await harness.run(language, orderInput(2));
 
       // Assess
-      const tasks = result.trace.filter((entry) => ['ReserveItem', 'Charge', 'Confirm'].includes(entry.state));
+      const tasks = result.trace.filter((entry) => ['ReserveStock', 'ReserveItem', 'Charge', 'Confirm'].includes(entry.state));
       expect(tasks.map((entry) => [entry.state, entry.index, entry.attempt, entry.outcome]).sort()).toEqual(
         [
           ['Charge', undefined, 1, 'succeeded'],
           ['Confirm', undefined, 1, 'succeeded'],
           ['ReserveItem', 0, 1, 'succeeded'],
           ['ReserveItem', 1, 1, 'succeeded'],
+          ['ReserveStock', 0, 1, 'succeeded'],
+          ['ReserveStock', 1, 1, 'succeeded'],
         ].sort(),
       );
       expect(result.engine).toBe(language === 'jsonata' ? 'local JSONata engine' : 'aws-local-stepfunctions');
@@ -104,8 +121,8 @@ describe('Workflow: order fulfilment, happy path', () => {
     const jsonpath = await harness.run('jsonpath', orderInput(4));
     const jsonata = await harness.run('jsonata', orderInput(4));
 
-    // Assess: identical apart from the reservation ids the service hands out.
-    const withoutIds = (output: unknown) => JSON.parse(JSON.stringify(output).replace(/ord-\d+/g, 'ord-N'));
+    // Assess: identical apart from the reservation ids the services hand out.
+    const withoutIds = (output: unknown) => JSON.parse(JSON.stringify(output).replace(/ord-\d+/g, 'ord-N').replace(/res-\d+/g, 'res-N'));
     expect(withoutIds(jsonata.output)).toEqual(withoutIds(jsonpath.output));
   });
 });

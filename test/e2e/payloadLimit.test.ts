@@ -14,7 +14,7 @@ describe('Workflow: outputs over the state payload limit', () => {
   afterAll(async () => {
     await harness?.stop();
   });
-  beforeEach(() => harness.mesh.orders.reset());
+  beforeEach(() => harness.reset());
 
   const errorsIn = (result: Awaited<ReturnType<OrderWorkflowHarness['run']>>) =>
     result.events.flatMap((event) => (event.type === 'StateFailed' ? [event.error] : []));

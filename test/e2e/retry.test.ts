@@ -11,7 +11,7 @@ describe('Workflow: Retry on transient Mesh errors', () => {
   afterAll(async () => {
     await harness?.stop();
   });
-  beforeEach(() => harness.mesh.orders.reset());
+  beforeEach(() => harness.reset());
 
   const attemptsOf = (result: Awaited<ReturnType<OrderWorkflowHarness['run']>>, state: string, index?: number) =>
     result.trace

@@ -14,12 +14,46 @@ const catalogWith = (services: Record<string, unknown>) => ({
 });
 const grpc = { authority: 'inventory.mesh', audience: 'https://inventory.mesh', identity: 'default', protocol: 'grpc' };
 const http = { ...grpc, protocol: 'http', methods: ['GET'], paths: ['/v1'] };
+const reserve = 'inventory.v1.Inventory/Reserve';
 
 describe('Function: resolveGrpcService', () => {
-  const catalog = parseCatalog(JSON.stringify(catalogWith({ inventory: { ...grpc, reflection: true }, orders: http })));
+  const catalog = parseCatalog(
+    JSON.stringify(
+      catalogWith({
+        inventory: { ...grpc, reflection: true },
+        stock: { ...grpc, descriptorParameter: '/meshgate/fds', rpcs: [reserve, 'inventory.v1.Levels/*'] },
+        orders: http,
+      }),
+    ),
+  );
 
   it('returns a gRPC service entry', () => {
-    expect(resolveGrpcService(catalog, 'inventory')).toMatchObject({ protocol: 'grpc', reflection: true });
+    expect(resolveGrpcService(catalog, 'inventory', reserve)).toMatchObject({ protocol: 'grpc', reflection: true });
+  });
+
+  it('allows any rpc of a service without rpcs (the schema decides)', () => {
+    expect(resolveGrpcService(catalog, 'inventory', 'billing.v1.Billing/Charge').authority).toBe('inventory.mesh');
+  });
+
+  it.each([
+    ['an rpc listed exactly', reserve],
+    ['a method of a service listed with /*', 'inventory.v1.Levels/Watch'],
+    ['another method of a service listed with /*', 'inventory.v1.Levels/Get'],
+  ])('allows %s', (_what, rpc) => {
+    expect(resolveGrpcService(catalog, 'stock', rpc).rpcs).toEqual([reserve, 'inventory.v1.Levels/*']);
+  });
+
+  it.each([
+    ['another method of a listed service', 'inventory.v1.Inventory/Cancel'],
+    ['a method whose name only starts like a listed one', 'inventory.v1.Inventory/ReserveAll'],
+    ['a listed method name in another service', 'inventory.v2.Inventory/Reserve'],
+    ['the same names in another case', 'inventory.v1.inventory/Reserve'],
+    ['a service whose name only starts like a /* one', 'inventory.v1.LevelsAdmin/Get'],
+    ['a service in a sub-package of a /* one', 'inventory.v1.Levels.Admin/Get'],
+  ])('refuses %s with Mesh.UnknownService', (_what, rpc) => {
+    expect(() => resolveGrpcService(catalog, 'stock', rpc)).toThrow(
+      expect.objectContaining({ name: 'Mesh.UnknownService', text: `rpc ${rpc} is not allowed for service "stock"`, details: { service: 'stock' } }),
+    );
   });
 
   it.each([
@@ -27,7 +61,7 @@ describe('Function: resolveGrpcService', () => {
     ['orders', 'Service "orders" is not a gRPC service'],
     ['__proto__', 'Service "__proto__" is not in the catalog'],
   ])('refuses %s with Mesh.UnknownService', (name, text) => {
-    expect(() => resolveGrpcService(catalog, name)).toThrow(expect.objectContaining({ name: 'Mesh.UnknownService', text }));
+    expect(() => resolveGrpcService(catalog, name, reserve)).toThrow(expect.objectContaining({ name: 'Mesh.UnknownService', text }));
   });
 });
 

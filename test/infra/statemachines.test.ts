@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { MeshErrorName } from '../../shared/errors/meshErrors.ts';
+import { loadSamTemplate } from '../../scripts/workflow/loadSamTemplate.ts';
 import { loadStateMachine } from '../../scripts/workflow/loadStateMachine.ts';
+import { localDefinitionSubstitutions } from '../../scripts/workflow/localDefinitionSubstitutions.ts';
 import { localFunctionArn } from '../../scripts/workflow/localFunctionArn.ts';
 import type { StateDefinition, StateMachineDefinition } from '../../scripts/workflow/stateMachineDefinition.ts';
 
@@ -56,10 +58,14 @@ describe('State machines: infra/statemachines', () => {
       expect(result.isValid).toBe(true);
     });
 
-    it('passes asl-validator with the invoker ARN substituted', async () => {
-      const definition = await loadStateMachine(new URL(FILES[language], DIR).pathname, {
+    it('passes asl-validator with the invoker ARNs substituted as the template substitutes them', async () => {
+      const template = await loadSamTemplate(new URL('../../template.yaml', import.meta.url).pathname);
+      const substitutions = localDefinitionSubstitutions(template, 'OrderFulfilmentStateMachine');
+      expect(substitutions).toEqual({
         HttpInvokerFunctionArn: localFunctionArn('HttpInvokerFunction'),
+        GrpcInvokerFunctionArn: localFunctionArn('GrpcInvokerFunction'),
       });
+      const definition = await loadStateMachine(new URL(FILES[language], DIR).pathname, substitutions);
       expect(aslValidator(definition).isValid).toBe(true);
     });
 
@@ -77,13 +83,16 @@ describe('State machines: infra/statemachines', () => {
       expect(aslValidator(brokenTransition).errorsText()).toMatch(/Nowhere/);
     });
 
-    it('calls only the HTTP invoker, through lambda:invoke, on services of the example catalog', async () => {
+    it('calls the gRPC invoker for stock and the HTTP invoker for the rest, through lambda:invoke, on services of the example catalog', async () => {
       const text = await readFile(new URL(FILES[language], DIR), 'utf8');
-      expect([...new Set(text.match(/\$\{[^}]*\}/g))]).toEqual(['${HttpInvokerFunctionArn}']);
+      expect([...new Set(text.match(/\$\{[^}]*\}/g))].sort()).toEqual(['${GrpcInvokerFunctionArn}', '${HttpInvokerFunctionArn}']);
       for (const { name, state } of tasksOf(await definitionOf(language))) {
+        const grpc = name === 'ReserveStock';
         expect(state.Resource, name).toBe('arn:aws:states:::lambda:invoke');
-        expect(invocationOf(state).FunctionName, name).toBe('${HttpInvokerFunctionArn}');
-        expect(invocationOf(state).Payload.service, name).toBe('orders');
+        expect(invocationOf(state).FunctionName, name).toBe(grpc ? '${GrpcInvokerFunctionArn}' : '${HttpInvokerFunctionArn}');
+        expect(invocationOf(state).Payload.service, name).toBe(grpc ? 'inventory' : 'orders');
+        // The rpc is one the catalog's inventory entry lists (infra/catalog.example.json and the local mesh's).
+        if (grpc) expect(invocationOf(state).Payload.rpc, name).toBe('inventory.v1.Inventory/Reserve');
       }
     });
 
@@ -113,6 +122,8 @@ describe('State machines: infra/statemachines', () => {
     it('catches only refusals (Mesh.ClientError, Mesh.Unauthorized), never what Retry handles', async () => {
       const caught = tasksOf(await definitionOf(language)).map(({ name, state }) => [name, state.Catch?.map((catcher) => catcher.ErrorEquals)]);
       expect(Object.fromEntries(caught)).toEqual({
+        // Out of stock (FAILED_PRECONDITION) backorders the item; Unauthorized stops the execution before the item is reserved.
+        ReserveStock: [['Mesh.ClientError']],
         ReserveItem: [REFUSED],
         Charge: [REFUSED],
         Confirm: [REFUSED],
@@ -135,7 +146,19 @@ describe('State machines: infra/statemachines', () => {
       Object.fromEntries(
         tasksOf(await definitionOf(language)).map(({ name, state }) => {
           const payload = invocationOf(state).Payload;
-          return [name, { method: payload.method, path: payload.path, successStatus: payload.successStatus, body: Object.keys(payload.body ?? {}).map((key) => key.replace(/\.\$$/, '')) }];
+          const fields = (value: object | undefined) => Object.keys(value ?? {}).map((key) => key.replace(/\.\$$/, ''));
+          return [
+            name,
+            {
+              service: payload.service,
+              method: payload.method,
+              path: payload.path,
+              rpc: payload.rpc,
+              successStatus: payload.successStatus,
+              body: fields(payload.body),
+              message: fields(payload.message),
+            },
+          ];
         }),
       );
     expect(await requests('jsonata')).toEqual(await requests('jsonpath'));

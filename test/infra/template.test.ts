@@ -388,18 +388,24 @@ describe('Template: template.yaml', () => {
       expect(existsSync(join(repoRoot, machine.Properties.DefinitionUri))).toBe(true);
     });
 
-    it('substitutes exactly the placeholders the definitions use, with the invoker ARN', async () => {
+    it('substitutes exactly the placeholders the definitions use, with the invoker ARNs', async () => {
       for (const file of ['order-fulfilment.jsonata.asl.json', 'order-fulfilment.jsonpath.asl.json']) {
         const text = await readFile(join(repoRoot, 'infra/statemachines', file), 'utf8');
         const placeholders = [...new Set([...text.matchAll(/\$\{([^}]+)\}/g)].map((match) => match[1]))].sort();
         expect(placeholders, file).toEqual(Object.keys(machine.Properties.DefinitionSubstitutions).sort());
       }
-      expect(machine.Properties.DefinitionSubstitutions).toEqual({ HttpInvokerFunctionArn: { 'Fn::GetAtt': ['HttpInvokerFunction', 'Arn'] } });
+      expect(machine.Properties.DefinitionSubstitutions).toEqual({
+        HttpInvokerFunctionArn: { 'Fn::GetAtt': ['HttpInvokerFunction', 'Arn'] },
+        GrpcInvokerFunctionArn: { 'Fn::GetAtt': ['GrpcInvokerFunction', 'Arn'] },
+      });
     });
 
-    it('may invoke the HTTP invoker and no other function', () => {
+    it('may invoke the two invokers and no other function', () => {
       const lambdaPolicies = policies.filter((policy) => JSON.stringify(policy).includes('ambda'));
-      expect(lambdaPolicies).toEqual([{ LambdaInvokePolicy: { FunctionName: { Ref: 'HttpInvokerFunction' } } }]);
+      expect(lambdaPolicies).toEqual([
+        { LambdaInvokePolicy: { FunctionName: { Ref: 'HttpInvokerFunction' } } },
+        { LambdaInvokePolicy: { FunctionName: { Ref: 'GrpcInvokerFunction' } } },
+      ]);
     });
 
     it('grants "*" only for log delivery, which has no resource-level permissions', () => {
@@ -423,7 +429,7 @@ describe('Template: template.yaml', () => {
       expect(machine.Properties.Tracing).toEqual({ Enabled: true });
     });
 
-    it('becomes, through the SAM translator, a role that allows lambda:InvokeFunction on the invoker only', async () => {
+    it('becomes, through the SAM translator, a role that allows lambda:InvokeFunction on the two invokers only', async () => {
       // Prepare: sam package would have uploaded the code and definition; S3 locations stand in for them.
       const deployable = structuredClone(template);
       deployable.Resources.OrderFulfilmentStateMachine.Properties.DefinitionUri = { Bucket: 'artifacts', Key: 'definition.json' };
@@ -440,18 +446,18 @@ describe('Template: template.yaml', () => {
       ]);
       const statements = (role.Properties.Policies as Json[]).flatMap((policy) => policy.PolicyDocument.Statement as Json[]);
       const lambda = statements.filter((statement) => asList(statement.Action).some((action) => String(action).startsWith('lambda:')));
-      expect(lambda).toEqual([
-        {
+      expect(lambda).toEqual(
+        ['HttpInvokerFunction', 'GrpcInvokerFunction'].map((invoker) => ({
           Action: ['lambda:InvokeFunction'],
           Effect: 'Allow',
           Resource: {
             'Fn::Sub': [
               'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*',
-              { functionName: { Ref: 'HttpInvokerFunction' } },
+              { functionName: { Ref: invoker } },
             ],
           },
-        },
-      ]);
+        })),
+      );
       expect(role.Properties.ManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess']);
     }, 30_000);
   });

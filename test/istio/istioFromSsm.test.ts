@@ -54,6 +54,8 @@ describe('Script: istio (catalog and keys from SSM, against the local mesh)', ()
     const authn = manifests.find((m): m is RequestAuthenticationManifest => m.kind === 'RequestAuthentication')!;
     const policies = manifests.filter((m): m is AuthorizationPolicyManifest => m.kind === 'AuthorizationPolicy');
     const gatewayHosts = manifests.find((m) => m.kind === 'Gateway')!.spec.servers[0]!.hosts;
+    // Both gRPC cases are in the local catalog: an entry with rpcs and one without.
+    expect([catalog.services.inventory?.rpcs, catalog.services['inventory-reflection']?.rpcs]).toEqual([['inventory.v1.Inventory/Reserve'], undefined]);
     for (const [name, service] of Object.entries(catalog.services)) {
       const deadline = new Deadline(Date.now() + 5_000);
       const identity = catalog.identities[service.identity]!;
@@ -73,6 +75,8 @@ describe('Script: istio (catalog and keys from SSM, against the local mesh)', ()
       if (service.protocol === 'grpc') {
         expect(isAllowed(policies, { ...request, method: 'POST', path: '/inventory.v1.Inventory/Reserve' }), name).toBe(true);
         expect(isAllowed(policies, { ...request, method: 'GET', path: '/inventory.v1.Inventory/Reserve' }), name).toBe(false);
+        // Outside the rpcs, when the entry lists them; without rpcs, whatever the schema has.
+        expect(isAllowed(policies, { ...request, method: 'POST', path: '/inventory.v1.Inventory/WatchStock' }), name).toBe(!service.rpcs);
         continue;
       }
       const prefix = service.paths![0]!;

@@ -113,7 +113,15 @@ describe('Script: istio (manifests from the catalog)', () => {
       ],
     });
     const inventory = policies.find((p) => p.metadata.name === 'meshgate-inventory')!;
-    expect(inventory.spec.rules[0]!.to).toEqual([{ operation: { hosts: ['inventory.mesh.example.com'], methods: ['POST'] } }]);
+    expect(inventory.spec.rules[0]!.to).toEqual([
+      {
+        operation: {
+          hosts: ['inventory.mesh.example.com'],
+          methods: ['POST'],
+          paths: ['/inventory.v1.Inventory/Reserve', '/inventory.v1.StockLevels/*'],
+        },
+      },
+    ]);
     const payments = policies.find((p) => p.metadata.name === 'meshgate-payments')!;
     expect(payments.spec.rules[0]!.from[0]!.source.requestPrincipals).toEqual(['https://meshgate.example.com/self-signed/step-functions']);
   });
@@ -128,6 +136,41 @@ describe('Script: istio (manifests from the catalog)', () => {
     // A token minted for inventory (same principal) opens nothing on orders.
     expect(isAllowed(policies, { ...orders, audiences: ['https://inventory.mesh.example.com'], method: 'GET', path: '/v1/orders/7' })).toBe(false);
     expect(isAllowed(policies, { ...orders, principal: 'https://idp.example.com/someone-else', method: 'GET', path: '/v1/orders/7' })).toBe(false);
+  });
+
+  it("narrows a gRPC service to its rpcs, reflection included when the schema comes from it, and to POST only", () => {
+    // Prepare: the example's inventory entry (descriptor set, rpcs), and variants by reflection, with and without rpcs.
+    const catalog = parseCatalog(readFileSync(exampleCatalogFile, 'utf8'));
+    const { descriptorParameter: _descriptor, ...inventory } = catalog.services.inventory!;
+    catalog.services['inventory-reflection'] = { ...inventory, authority: 'inventory-reflection.mesh.example.com', reflection: true };
+    const { rpcs: _rpcs, ...anyRpc } = catalog.services['inventory-reflection'];
+    catalog.services['inventory-any'] = { ...anyRpc, authority: 'inventory-any.mesh.example.com' };
+    const policies = buildIstioManifests(catalog, parseIstioArgs(exampleArgs).options, {}).filter(
+      (m): m is AuthorizationPolicyManifest => m.kind === 'AuthorizationPolicy',
+    );
+    for (const policy of policies) expect(validators.AuthorizationPolicy(policy), policy.metadata.name).toBe(true);
+    const call = (host: string, path: string, method = 'POST') =>
+      isAllowed(policies, { principal: 'https://idp.example.com/step-functions', audiences: ['https://inventory.mesh.example.com'], host, method, path });
+    const reflection = '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo';
+
+    // Assess
+    expect(policies.find((p) => p.metadata.name === 'meshgate-inventory-reflection')!.spec.rules[0]!.to[0]!.operation.paths).toEqual([
+      '/inventory.v1.Inventory/Reserve',
+      '/inventory.v1.StockLevels/*',
+      reflection,
+      '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
+    ]);
+    expect(policies.find((p) => p.metadata.name === 'meshgate-inventory-any')!.spec.rules[0]!.to[0]!.operation.paths).toBeUndefined();
+    for (const host of ['inventory.mesh.example.com', 'inventory-reflection.mesh.example.com']) {
+      expect(call(host, '/inventory.v1.Inventory/Reserve'), host).toBe(true);
+      expect(call(host, '/inventory.v1.StockLevels/Get'), host).toBe(true);
+      expect(call(host, '/inventory.v1.Inventory/Cancel'), host).toBe(false);
+      expect(call(host, '/inventory.v1.StockLevelsAdmin/Get'), host).toBe(false);
+      expect(call(host, '/inventory.v1.Inventory/Reserve', 'GET'), host).toBe(false);
+    }
+    expect(call('inventory.mesh.example.com', reflection)).toBe(false);
+    expect(call('inventory-reflection.mesh.example.com', reflection)).toBe(true);
+    expect(call('inventory-any.mesh.example.com', '/inventory.v1.Inventory/Cancel')).toBe(true);
   });
 
   it('checks shapes strictly enough to catch a wrong enum, an invented field or a missing host', async () => {

@@ -17,7 +17,8 @@ const tls = { certParameter: LocalParameter.ClientCert, keyParameter: LocalParam
 /**
  * The catalog of the local mesh: four HTTP services, all routed by the ingress to the orders workload,
  * one per way of getting a token (private_key_jwt, client_secret_basic, client_secret_post, self-signed);
- * and two gRPC services routed to the inventory workload, one per way of getting the schema.
+ * and two gRPC services routed to the inventory workload, one per way of getting the schema (the
+ * descriptor one with an rpc allow-list, the reflection one without).
  * Services and authorities do not depend on the endpoints.
  *
  * @example
@@ -70,8 +71,12 @@ export function localCatalog(endpoints: LocalEndpoints): Catalog {
     'orders-basic': service('orders-basic', 'basic', ['/v1/orders']),
     'orders-post': service('orders-post', 'post', ['/v1/orders']),
     'orders-selfsigned': service('orders-selfsigned', 'selfsigned', ['/v1/orders']),
-    // gRPC, both routed to the inventory workload: one reads its schema from SSM, one by server reflection.
-    inventory: grpcService('inventory', { descriptorParameter: LocalParameter.InventoryDescriptor }),
+    // gRPC, both routed to the inventory workload: one reads its schema from SSM and allows only Reserve;
+    // one reads it by server reflection and, without rpcs, allows every unary rpc reflection shows.
+    inventory: {
+      ...grpcService('inventory', { descriptorParameter: LocalParameter.InventoryDescriptor }),
+      rpcs: ['inventory.v1.Inventory/Reserve'],
+    },
     'inventory-reflection': grpcService('inventory-reflection', { reflection: true }),
   };
   return {

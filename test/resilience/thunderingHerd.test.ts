@@ -50,14 +50,15 @@ afterAll(async () => {
 });
 
 /** Starts a worker and resolves once its sandboxes are initialised. */
-function startWorker(ids: number[]): Promise<{ worker: Worker; ready: Extract<HerdMessage, { type: 'ready' }> }> {
+function startWorker(ids: number[]): Promise<{ worker: Worker; exited: Promise<unknown>; ready: Extract<HerdMessage, { type: 'ready' }> }> {
   const worker = new Worker(new URL('./herdWorker.ts', import.meta.url), {
     workerData: { bundleUrl: pathToFileURL(join(bundleDir, 'index.mjs')).href, ids },
   });
+  const exited = new Promise((resolveExit) => worker.once('exit', resolveExit));
   return new Promise((resolveReady, reject) => {
     worker.once('error', reject);
     worker.once('message', (message: HerdMessage) => {
-      if (message.type === 'ready') resolveReady({ worker, ready: message });
+      if (message.type === 'ready') resolveReady({ worker, exited, ready: message });
       else reject(new Error(`unexpected message ${message.type}`));
     });
   });
@@ -102,7 +103,7 @@ describe('Resilience: thundering herd', () => {
         )
       ).flat();
       const wallMs = Date.now() - started;
-      await Promise.all(workers.map(({ worker }) => new Promise((resolveExit) => worker.once('exit', resolveExit))));
+      await Promise.all(workers.map(({ exited }) => exited));
       ssmProxy.setRateLimit(null);
 
       // Assess

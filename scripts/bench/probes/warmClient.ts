@@ -37,6 +37,7 @@ serveBenchCommands(
       const variant = variants.get(name);
       if (!variant) throw new Error(`no variant ${name}`);
       const samples = new Array<number>(calls);
+      const cpuBefore = process.cpuUsage();
       for (let i = 0; i < calls; i++) {
         const prepared = variant.prepare();
         const started = performance.now();
@@ -44,7 +45,8 @@ serveBenchCommands(
         samples[i] = performance.now() - started;
         if (status !== 200) throw new Error(`${name} call ${i} answered ${status}`);
       }
-      return samples;
+      const cpu = process.cpuUsage(cpuBefore);
+      return { samples, cpuMicros: cpu.user + cpu.system };
     },
   },
   async () => {

@@ -1,3 +1,4 @@
+import type { InventoryRequest } from '../../mesh/startInventoryService.ts';
 import type { OrdersRequest } from '../../mesh/startOrdersService.ts';
 
 /** The orders service's requests of one kind, as the workflow's steps make them. */
@@ -15,4 +16,9 @@ export const requestsOf = {
 /** The idempotency keys the requests carried. */
 export function keysOf(requests: OrdersRequest[]): string[] {
   return requests.map((request) => String(request.headers['idempotency-key']));
+}
+
+/** The idempotency keys the inventory service's Reserve calls carried (gRPC metadata). */
+export function stockKeysOf(requests: InventoryRequest[]): string[] {
+  return requests.map((request) => String(request.metadata['idempotency-key']));
 }

@@ -194,18 +194,66 @@ describe('Function: GrpcInvokerFunction (through the local mesh)', () => {
       expect(error.message).not.toContain('secret-ish');
     });
 
+    // inventory-reflection lists no rpcs: what it refuses, its schema refuses.
     it.each([
       ['a service not in the catalog', { ...reserve, service: 'billing' }],
       ['an HTTP service', { ...reserve, service: 'orders' }],
-      ['a method the schema does not have', { ...reserve, rpc: 'inventory.v1.Inventory/Cancel' }],
-      ['a gRPC service the schema does not have', { ...reserve, rpc: 'billing.v1.Billing/Charge' }],
-      ['a streaming method', { ...reserve, rpc: 'inventory.v1.Inventory/WatchStock' }],
+      ['a method the schema does not have', { ...reserve, service: 'inventory-reflection', rpc: 'inventory.v1.Inventory/Cancel' }],
+      ['a streaming method', { ...reserve, service: 'inventory-reflection', rpc: 'inventory.v1.Inventory/WatchStock' }],
       ['a gRPC service reflection does not know', { ...reserve, service: 'inventory-reflection', rpc: 'billing.v1.Billing/Charge' }],
     ])('refuses %s with Mesh.UnknownService', async (_what, task) => {
       const invoker = await sandbox();
       const error = await invoker.invokeError(task);
       expect(error.name).toBe('Mesh.UnknownService');
       expect(errorJson(error).service).toBe(task.service);
+    });
+
+    it.each([
+      ['a method of the schema outside rpcs', 'inventory.v1.Inventory/WatchStock'],
+      ['a method the schema does not have', 'inventory.v1.Inventory/Cancel'],
+      ['a gRPC service the schema does not have', 'billing.v1.Billing/Charge'],
+    ])('refuses %s with Mesh.UnknownService before any credentials, token, schema or connection', async (_what, rpc) => {
+      // Prepare: a warm sandbox would hide a read or a handshake in its caches; a cold one would show it.
+      const invoker = await sandbox();
+      const before = { handshakes: mesh.ingress.handshakes, atIngress: mesh.ingress.requests.length, tokens: mesh.idp.tokenRequests };
+      // Act
+      const error = await invoker.invokeError({ ...reserve, rpc });
+      // Assess
+      expect(error.name).toBe('Mesh.UnknownService');
+      expect(errorJson(error)).toEqual({ message: `rpc ${rpc} is not allowed for service "inventory"`, service: 'inventory' });
+      expect(mesh.ingress.handshakes).toBe(before.handshakes);
+      expect(mesh.ingress.requests.length).toBe(before.atIngress);
+      expect(mesh.idp.tokenRequests).toBe(before.tokens);
+    });
+
+    it('refuses an rpc outside rpcs from the catalog alone, whatever the schema and the ingress would answer', async () => {
+      // Prepare: a descriptor parameter that does not exist and an ingress nobody listens on.
+      await useCatalog((catalog) => {
+        catalog.services.inventory!.descriptorParameter = '/meshgate/local/grpc/missing-descriptor';
+        catalog.ingress.url = 'https://127.0.0.1:1';
+      });
+      const invoker = await sandbox();
+      // Act
+      const refused = await invoker.invokeError({ ...reserve, rpc: 'inventory.v1.Inventory/WatchStock' });
+      const allowed = await invoker.invokeError(reserve);
+      // Assess: the allowed rpc gets as far as the schema, the other one never leaves the catalog.
+      expect(refused.name).toBe('Mesh.UnknownService');
+      expect(allowed.name).toBe('Mesh.ConfigError');
+    });
+
+    it('allows a whole gRPC service listed as package.Service/*', async () => {
+      // Prepare
+      await useCatalog((catalog) => {
+        catalog.services.inventory!.rpcs = ['inventory.v1.Inventory/*'];
+      });
+      const invoker = await sandbox();
+      // Act
+      const output = await invoker.invoke(reserve);
+      const streaming = await invoker.invokeError({ ...reserve, rpc: 'inventory.v1.Inventory/WatchStock' });
+      // Assess: allowed by the catalog, and still refused by the schema for being streaming.
+      expect(output.ok).toBe(true);
+      expect(streaming.name).toBe('Mesh.UnknownService');
+      expect(errorJson(streaming).message).toContain('server streaming');
     });
   });
 

@@ -195,6 +195,20 @@ describe('Function: parseCatalog', () => {
     expect(catalog.services.pricing).not.toHaveProperty('methods');
   });
 
+  it('parses a gRPC rpc allow-list of exact rpcs and whole services', () => {
+    // Prepare
+    const rpcs = ['inventory.v1.Inventory/Reserve', 'inventory.v1.Levels/*', 'Health/Check'];
+    const text = catalogText((c) => {
+      c.services.inventory = grpcService({ reflection: true, rpcs });
+    });
+
+    // Act
+    const catalog = parseCatalog(text);
+
+    // Assess
+    expect(catalog.services.inventory?.rpcs).toEqual(rpcs);
+  });
+
   it('throws Mesh.ConfigError with the SyntaxError as cause for bad JSON', () => {
     // Prepare
     const text = '{"ingress": ';
@@ -411,6 +425,41 @@ describe('Function: parseCatalog', () => {
       'a grpc service has reflection: "yes"',
       (c) => (c.services.inventory = grpcService({ reflection: 'yes' })),
       'Catalog field services.inventory.reflection must be a boolean',
+    ],
+    [
+      'grpc rpcs is empty',
+      (c) => (c.services.inventory = grpcService({ reflection: true, rpcs: [] })),
+      'Catalog field services.inventory.rpcs must be a non-empty list of strings',
+    ],
+    [
+      'grpc rpcs is a string',
+      (c) => (c.services.inventory = grpcService({ reflection: true, rpcs: 'inventory.v1.Inventory/Reserve' })),
+      'Catalog field services.inventory.rpcs must be a non-empty list of strings',
+    ],
+    [
+      'a grpc rpc is a bare service',
+      (c) => (c.services.inventory = grpcService({ reflection: true, rpcs: ['inventory.v1.Inventory'] })),
+      'Catalog field services.inventory.rpcs has "inventory.v1.Inventory"; use "package.Service/Method" or "package.Service/*"',
+    ],
+    [
+      'a grpc rpc is written as a path',
+      (c) => (c.services.inventory = grpcService({ reflection: true, rpcs: ['/inventory.v1.Inventory/Reserve'] })),
+      'Catalog field services.inventory.rpcs has "/inventory.v1.Inventory/Reserve"; use "package.Service/Method" or "package.Service/*"',
+    ],
+    [
+      'a grpc rpc wildcards the package',
+      (c) => (c.services.inventory = grpcService({ reflection: true, rpcs: ['inventory.v1.*'] })),
+      'Catalog field services.inventory.rpcs has "inventory.v1.*"; use "package.Service/Method" or "package.Service/*"',
+    ],
+    [
+      'a grpc rpc wildcards part of a method',
+      (c) => (c.services.inventory = grpcService({ reflection: true, rpcs: ['inventory.v1.Inventory/Res*'] })),
+      'Catalog field services.inventory.rpcs has "inventory.v1.Inventory/Res*"; use "package.Service/Method" or "package.Service/*"',
+    ],
+    [
+      'an http service lists rpcs',
+      (c) => (c.services.orders.rpcs = ['orders.v1.Orders/*']),
+      'Catalog field services.orders.rpcs is for gRPC services only (protocol: "grpc")',
     ],
     [
       'a grpc descriptorParameter is not a parameter name',

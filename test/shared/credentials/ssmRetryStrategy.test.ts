@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SSM_MAX_ATTEMPTS, SSM_MAX_BACKOFF_MS, ssmRetryStrategy } from '../../../shared/credentials/ssmRetryStrategy.ts';
 
-const throttling = { errorType: 'THROTTLING' as const, error: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }) };
+// What the retry middleware hands the strategy for a 400 ThrottlingException (the error itself is not consulted).
+const throttling = { errorType: 'THROTTLING' as const };
 
 describe('Function: ssmRetryStrategy', () => {
   afterEach(() => {

@@ -1,14 +1,16 @@
 /**
  * `npm start`: the example order-fulfilment workflow on the embedded local mesh. Starts moto_server
- * (SSM), oidc-provider, the mTLS ingress and the orders service; runs
+ * (SSM), oidc-provider, the mTLS ingress, the orders service and the inventory gRPC service; runs
  * infra/statemachines/order-fulfilment.jsonpath.asl.json on aws-local-stepfunctions (or, with
  * `--jsonata`, the JSONata definition on the local JSONata engine), every Task executed by the real
- * HTTP invoker handler through the lambda:invoke emulation; makes the orders service answer the
- * first charge with 503 so a Retry shows; prints the trace and the output; stops everything.
+ * invoker handlers through the lambda:invoke emulation, with template.yaml's DefinitionSubstitutions
+ * (ReserveStock → gRPC invoker, the rest → HTTP invoker); makes the orders service answer the first
+ * charge with 503 so a Retry shows, and the inventory service answer the first stock hold with
+ * FAILED_PRECONDITION (out of stock) so a Catch shows; prints the trace and the output; stops everything.
  *
  *   npm start [-- --jsonata] [-- --logs]
  *
- * Exits 0 when the execution succeeded after retrying the charge, 1 otherwise.
+ * Exits 0 when the execution succeeded after retrying the charge and backordering one item, 1 otherwise.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -17,7 +19,9 @@ import type { JsonValue } from './workflow/jsonValue.ts';
 import { formatJson } from './workflow/formatJson.ts';
 import { lambdaInvokeAdapter } from './workflow/lambdaInvokeAdapter.ts';
 import { lambdaTaskRunner } from './workflow/lambdaTaskRunner.ts';
+import { loadSamTemplate } from './workflow/loadSamTemplate.ts';
 import { loadStateMachine } from './workflow/loadStateMachine.ts';
+import { localDefinitionSubstitutions } from './workflow/localDefinitionSubstitutions.ts';
 import { localFunctionArn } from './workflow/localFunctionArn.ts';
 import { runWorkflow } from './workflow/runWorkflow.ts';
 import { WorkflowTrace } from './workflow/workflowTrace.ts';
@@ -39,23 +43,31 @@ let succeeded = false;
 try {
   Object.assign(process.env, mesh.env);
   const { handler } = await import('../functions/http-invoker/index.ts');
-  const functionArn = localFunctionArn('HttpInvokerFunction');
+  const { handler: grpcHandler } = await import('../functions/grpc-invoker/index.ts');
   const definitionPath = `infra/statemachines/order-fulfilment.${language}.asl.json`;
-  const definition = await loadStateMachine(definitionPath, { HttpInvokerFunctionArn: functionArn });
+  const substitutions = localDefinitionSubstitutions(await loadSamTemplate('template.yaml'), 'OrderFulfilmentStateMachine');
+  const definition = await loadStateMachine(definitionPath, substitutions);
   const input = JSON.parse(await readFile('infra/statemachines/order-fulfilment.input.json', 'utf8')) as { orderId: string } & JsonValue;
   const chargePath = `/v1/orders/${input.orderId}`;
   mesh.orders.injectFault({ status: 503, body: 'upstream overloaded' }, { pathPrefix: chargePath, times: 1 });
+  mesh.inventory.injectFault({ code: 9, message: 'out of stock', details: [{ stockShortage: { sku: 'B-2', available: 0 } }] });
 
   console.log(`meshgate · ${definitionPath}`);
   console.log(`  local mesh up in ${Math.round(performance.now() - started)} ms: SSM ${mesh.ssm.endpoint}, IdP ${mesh.idp.issuer}, ingress ${mesh.ingress.url}`);
   console.log(`  fault: the orders service answers 503 to the first request under ${chargePath} (the charge)`);
+  console.log('  fault: the inventory service answers FAILED_PRECONDITION (out of stock) to the first stock hold (gRPC)');
   console.log(`  Retry waits cut to ${RETRY_DELAY_MS} ms (as written: 1 s × 2^n, at most 10 s, full jitter)\n`);
   console.log(`  ${WorkflowTrace.header()}`);
 
   const result = await runWorkflow({
     definition,
     input,
-    runTask: lambdaTaskRunner(lambdaInvokeAdapter({ [functionArn]: { handler, timeoutSeconds: 30 } })),
+    runTask: lambdaTaskRunner(
+      lambdaInvokeAdapter({
+        [localFunctionArn('HttpInvokerFunction')]: { handler, timeoutSeconds: 30 },
+        [localFunctionArn('GrpcInvokerFunction')]: { handler: grpcHandler, timeoutSeconds: 30 },
+      }),
+    ),
     executionName: `local-${Date.now()}`,
     retryDelayMs: RETRY_DELAY_MS,
     onTrace: (entry) => console.log(`  ${WorkflowTrace.format(entry)}`),
@@ -77,10 +89,28 @@ try {
     `  Charge: ${chargeAttempts.map((entry) => `attempt ${entry.attempt} ${entry.outcome}`).join(', ')}; ` +
       `${charges.length} requests with ${chargeKeys.size} idempotency-key (one charge, however often ASL retries)`,
   );
-  succeeded = result.status === 'SUCCEEDED' && chargeAttempts[0]?.outcome === 'Mesh.Unavailable' && chargeKeys.size === 1;
+
+  console.log(`\nthe inventory service received ${mesh.inventory.requests.length} gRPC calls:`);
+  for (const request of mesh.inventory.requests) {
+    const { sku, quantity } = request.message as { sku: string; quantity: number };
+    console.log(`  ${request.rpc.padEnd(32)} ${`${sku} × ${quantity}`.padEnd(12)} idempotency-key ${request.metadata['idempotency-key']}`);
+  }
+  const stockHolds = result.trace.filter((entry) => entry.state === 'ReserveStock' && entry.outcome !== 'caught');
+  const backordered = stockHolds.filter((entry) => entry.outcome === 'Mesh.ClientError');
+  console.log(
+    `  ReserveStock: ${stockHolds.length - backordered.length} held, ${backordered.length} out of stock ` +
+      `(item ${backordered.map((entry) => entry.index).join(', ')}: Mesh.ClientError caught, backordered; the order goes on)`,
+  );
+  succeeded =
+    result.status === 'SUCCEEDED' &&
+    chargeAttempts[0]?.outcome === 'Mesh.Unavailable' &&
+    chargeKeys.size === 1 &&
+    backordered.length === 1 &&
+    mesh.inventory.requests.length === stockHolds.length;
 } finally {
   const { meshPools } = await import('../shared/invoke/invokeHttp.ts');
-  await meshPools.closeAll();
+  const { grpcMeshPools } = await import('../shared/grpc/invokeGrpc.ts');
+  await Promise.all([meshPools.closeAll(), grpcMeshPools.closeAll()]);
   await mesh.stop();
 }
 process.exitCode = succeeded ? 0 : 1;

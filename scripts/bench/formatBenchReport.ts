@@ -1,6 +1,101 @@
 import type { BenchReport } from './benchReport.ts';
+import { formatTable } from './formatTable.ts';
 
-/** Placeholder until the tables are written. */
+const LABELS: Record<string, string> = {
+  floor: 'floor: raw undici, open mTLS connection',
+  invoker: 'meshgate HttpInvoker (bundle)',
+  handRolled: 'hand-rolled: SSM + new connection per call',
+};
+
+const ms = (value: number) => value.toFixed(2);
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const x = (value: number) => `${value.toFixed(2)}×`;
+const perCall = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(3));
+
+/**
+ * The report as the tables `npm run bench` prints (and the README's Performance section quotes).
+ *
+ * @example
+ * console.log(formatBenchReport(report));
+ */
 export function formatBenchReport(report: BenchReport): string {
-  return JSON.stringify({ warm: report.warm, importTimes: report.importTimes, first: report.firstInvocation, memory: report.memory, targets: report.targets }, null, 1);
+  const { warm, firstInvocation: first, memory, settings } = report;
+  const out: string[] = [];
+  out.push(`meshgate benchmark, ${report.startedAt}, Node.js ${report.node}, ${report.cpus} CPUs; ${report.placement.note}`);
+  out.push(`Route: ${report.route.method} ${report.route.path} on service "${report.route.service}" (${report.route.authority}), HTTP/2 over mTLS through the local ingress`);
+
+  out.push('', `Warm invocations: ${settings.calls} timed calls per variant in ${warm.rounds} interleaved rounds, after ${warm.warmupCalls} warm-up calls each`);
+  out.push(
+    formatTable(
+      ['variant', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'client CPU µs/call', 'SSM calls/call', 'token requests/call', 'TLS handshakes/call'],
+      warm.variants.map((variant) => [
+        LABELS[variant.name] ?? variant.name,
+        ms(variant.latency.p50),
+        ms(variant.latency.p95),
+        ms(variant.latency.p99),
+        ms(variant.latency.mean),
+        variant.cpuPerCallUs.toFixed(0),
+        perCall(variant.ioPerCall.ssmCalls),
+        perCall(variant.ioPerCall.tokenRequests),
+        perCall(variant.ioPerCall.handshakes),
+      ]),
+    ),
+  );
+  out.push(
+    `invoker ÷ floor: p50 ${x(warm.ratios.p50VsFloor)}, p95 ${x(warm.ratios.p95VsFloor)}, p99 ${x(warm.ratios.p99VsFloor)}; ` +
+      `invoker ÷ hand-rolled: p50 ${x(warm.ratios.p50VsHandRolled)}, p95 ${x(warm.ratios.p95VsHandRolled)}`,
+  );
+  out.push(`Audit lines written by the invoker: ${warm.auditLines} for ${warm.invokerCalls} invocations (stdout → ${warm.stdoutPath})`);
+
+  out.push('', `Cold start: bundles (scripts/build.ts) and import time (median of ${settings.importSamples} fresh processes each)`);
+  out.push(
+    formatTable(
+      ['invoker', 'bundle KB', 'own code KB', 'external', 'import ms', 'dependencies alone: KB', 'ms', 'own code adds'],
+      report.bundles.map((bundle) => {
+        const time = report.importTimes.find((candidate) => candidate.name === bundle.name)!;
+        return [
+          bundle.name,
+          kb(bundle.bytes),
+          kb(bundle.ownBytes),
+          bundle.external.length ? bundle.external.join(' ') : 'none',
+          ms(time.invokerMs),
+          kb(bundle.dependenciesBytes),
+          ms(time.dependenciesMs),
+          `${time.ownShare >= 0 ? '+' : ''}${(time.ownShare * 100).toFixed(1)}%`,
+        ];
+      }),
+    ),
+  );
+
+  const phases = first.phases;
+  out.push('', `First invocation of a new sandbox (http-invoker; median of ${first.samples} fresh processes, after an import of ${ms(first.importMs)} ms)`);
+  out.push(
+    formatTable(
+      ['phase', 'ms'],
+      [
+        ['SSM (GetParameters: catalog, then identity + CA)', ms(phases.ssmMs)],
+        ['token (discovery + client_credentials)', ms(phases.tokenMs)],
+        ['TLS handshake with the ingress', ms(phases.handshakeMs)],
+        ['request over the new connection', ms(phases.requestMs)],
+        ['in-process (SDK set-up, key checks, JWT signing, parsing)', ms(phases.inProcessMs)],
+        ['total first invocation', ms(first.totalMs)],
+        ['second invocation, same sandbox', ms(first.secondMs)],
+      ],
+    ),
+  );
+  out.push(`I/O of a first invocation, counted at the mesh: ${first.io.ssmCalls} SSM calls, ${first.io.tokenRequests} token request(s), ${first.io.handshakes} TLS handshake(s)`);
+
+  out.push('', `Memory: one fresh process (node --expose-gc), measured after gc() at each checkpoint`);
+  out.push(
+    formatTable(
+      ['warm invocations', 'RSS MiB', 'heap used MiB', 'external MiB'],
+      memory.checkpoints.map((point) => [String(point.calls), mib(point.rssBytes), mib(point.heapUsedBytes), mib(point.externalBytes)]),
+    ),
+  );
+
+  out.push('', 'Targets');
+  out.push(formatTable(['target', 'measured', 'met'], report.targets.map((target) => [target.target, target.measured, target.met ? 'yes' : 'NO'])));
+  out.push('', `Bench run took ${(report.durationMs / 1000).toFixed(0)} s.`);
+  return out.join('\n');
 }

@@ -14,6 +14,8 @@ export interface WarmVariantResult {
   latency: LatencySummary;
   /** Per timed call: counted at the mesh, over all rounds of this variant. */
   ioPerCall: IoCounters;
+  /** CPU time (user + system) of the client process per timed call, in µs: less sensitive to scheduling noise than latency. */
+  cpuPerCallUs: number;
 }
 
 export interface WarmResult {
@@ -51,6 +53,7 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
   const child = BenchChild.spawn(CLIENT_SCRIPT, { env: bench.env, stdoutPath, cpu: options.cpu });
   const samples = new Map<VariantName, number[]>(ORDER.map((name) => [name, []]));
   const io = new Map<VariantName, IoCounters>(ORDER.map((name) => [name, { ssmCalls: 0, tokenRequests: 0, handshakes: 0 }]));
+  const cpuMicros = new Map<VariantName, number>(ORDER.map((name) => [name, 0]));
   try {
     await child.call('setup', { bundlePath: options.bundlePath, service: options.service, path: options.path });
     for (const name of ORDER) await child.call('batch', { variant: name, calls: options.warmupCalls });
@@ -58,9 +61,10 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
     for (const [round, calls] of perRound.entries()) {
       for (const name of permutation(round)) {
         const before = bench.counters();
-        const batch = await child.call<number[]>('batch', { variant: name, calls });
+        const batch = await child.call<{ samples: number[]; cpuMicros: number }>('batch', { variant: name, calls });
         const after = bench.counters();
-        samples.get(name)!.push(...batch);
+        samples.get(name)!.push(...batch.samples);
+        cpuMicros.set(name, cpuMicros.get(name)! + batch.cpuMicros);
         const total = io.get(name)!;
         total.ssmCalls += after.ssmCalls - before.ssmCalls;
         total.tokenRequests += after.tokenRequests - before.tokenRequests;
@@ -80,6 +84,7 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
         name,
         latency: latencySummary(samples.get(name)!),
         ioPerCall: { ssmCalls: total.ssmCalls / calls, tokenRequests: total.tokenRequests / calls, handshakes: total.handshakes / calls },
+        cpuPerCallUs: cpuMicros.get(name)! / calls,
       };
     }),
     rounds: options.rounds,

@@ -32,7 +32,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     strict: true,
   });
   const number = (name: (typeof NUMERIC)[number]): number | undefined => {
-    const text = values[name] as string | undefined;
+    const text = (values as Record<string, string | boolean | undefined>)[name] as string | undefined;
     if (text === undefined) return undefined;
     const value = Number(text);
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${text}`);

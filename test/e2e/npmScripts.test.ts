@@ -15,7 +15,7 @@ function npm(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 describe('npm scripts', () => {
-  it('npm start runs the example workflow on the local mesh, shows the retried charge, and exits 0 on its own', async () => {
+  it('npm start runs the example workflow on the local mesh, shows the retried charge and the backordered stock hold, and exits 0 on its own', async () => {
     // Act
     const { code, stdout, stderr } = await npm(['start']);
 
@@ -27,6 +27,11 @@ describe('npm scripts', () => {
     expect(stdout).toMatch(/^SUCCEEDED in \d+ ms \(aws-local-stepfunctions, arn:aws:states:/m);
     expect(stdout).toContain('"status": "confirmed"');
     expect(stdout).toMatch(/2 requests with 1 idempotency-key/);
+    // The gRPC step: one stock hold refused as out of stock, caught, the item backordered.
+    expect(stdout).toMatch(/^\s+ReserveStock \[\d\]\s+1\s+Mesh\.ClientError\s+\d+ ms\s+Service answered gRPC status 9 FAILED_PRECONDITION: out of stock$/m);
+    expect(stdout).toMatch(/^\s+ReserveStock \[\d\]\s+1\s+caught\s+→ ReadStockShortage$/m);
+    expect(stdout).toMatch(/^the inventory service received 3 gRPC calls:$/m);
+    expect(stdout).toMatch(/ReserveStock: 2 held, 1 out of stock/);
     expect(findSecrets(stdout + stderr)).toEqual([]);
   }, 90_000);
 
@@ -36,6 +41,7 @@ describe('npm scripts', () => {
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('order-fulfilment.jsonata.asl.json');
     expect(stdout).toMatch(/^SUCCEEDED in \d+ ms \(local JSONata engine,/m);
+    expect(stdout).toMatch(/^\s+ReserveStock \[\d\]\s+1\s+caught\s+→ StockBackordered$/m);
   }, 90_000);
 
   it('npm run invoke prints the function response on stdout like sam local invoke, and exits 0', async () => {
@@ -49,6 +55,24 @@ describe('npm scripts', () => {
     expect(stderr).toMatch(/^REPORT RequestId: [0-9a-f-]{36}\tInit Duration: [\d.]+ ms\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 512 MB/m);
     // The function's own log line, on stderr with the rest of its output (env.json sets DEBUG).
     expect(stderr).toContain('"message":"meshgate invocation"');
+    expect(findSecrets(stdout + stderr)).toEqual([]);
+  }, 90_000);
+
+  it('npm run invoke runs the gRPC invoker with test/events/grpc-reserve.json', async () => {
+    // Act
+    const { code, stdout, stderr } = await npm(['run', 'invoke', '--', 'GrpcInvokerFunction', '-e', 'test/events/grpc-reserve.json']);
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      ok: true,
+      code: 0,
+      message: { reservationId: expect.stringMatching(/^res-\d+$/), sku: 'B-2', quantity: 3, orderNumber: '9007199254740993', labels: { orderId: 'A-17' } },
+      metadata: { 'x-inventory-region': 'local-1' },
+      meta: { service: 'inventory', attempts: 1, idempotencyKey: expect.stringMatching(/^mg1-/) },
+    });
+    expect(stderr).toMatch(/^REPORT RequestId: [0-9a-f-]{36}\tInit Duration: /m);
+    expect(stderr).toContain('"pathTemplate":"/inventory.v1.Inventory/Reserve"');
     expect(findSecrets(stdout + stderr)).toEqual([]);
   }, 90_000);
 

@@ -15,6 +15,7 @@ const eventsDir = join(repoRoot, 'test/events');
 const entryPoint = 'functions/http-invoker/index.ts';
 const hasEntryPoint = existsSync(join(repoRoot, entryPoint));
 const parseHttpTaskPath = join(repoRoot, 'shared/task/parseHttpTask.ts');
+const parseGrpcTaskPath = join(repoRoot, 'shared/grpc/parseGrpcTask.ts');
 const banner = "import{createRequire}from'module';const require=createRequire(import.meta.url);";
 
 type Json = Record<string, any>;
@@ -518,8 +519,8 @@ describe('Events: test/events', () => {
     for (const file of eventFiles) events.set(file, JSON.parse(await readFile(join(eventsDir, file), 'utf8')));
   });
 
-  it('holds the three sam local events', () => {
-    expect(eventFiles).toEqual(['http-create-order.json', 'http-get-order.json', 'http-invalid-task.json']);
+  it('holds the four sam local events', () => {
+    expect(eventFiles).toEqual(['grpc-reserve.json', 'http-create-order.json', 'http-get-order.json', 'http-invalid-task.json']);
   });
 
   it('parses every event as a task object naming a service', () => {
@@ -536,7 +537,7 @@ describe('Events: test/events', () => {
     const env = JSON.parse(await readFile(join(eventsDir, 'env.json'), 'utf8')) as Record<string, Json>;
 
     // Assess
-    expect(Object.keys(env)).toEqual(['HttpInvokerFunction']);
+    expect(Object.keys(env)).toEqual(['HttpInvokerFunction', 'GrpcInvokerFunction']);
     for (const [logicalId, variables] of Object.entries(env)) {
       const declared = {
         ...template.Globals.Function.Environment.Variables,
@@ -551,6 +552,8 @@ describe('Events: test/events', () => {
       MESHGATE_CATALOG_PARAMETER: '/meshgate/local/catalog',
       AWS_ENDPOINT_URL_SSM: 'http://host.docker.internal:4566',
     });
+    // Both invokers read the same local catalog and SSM endpoint.
+    expect(env.GrpcInvokerFunction).toEqual(env.HttpInvokerFunction);
   });
 
   describe.skipIf(!existsSync(parseHttpTaskPath))('against the task parser (shared/task/parseHttpTask.ts)', () => {
@@ -569,6 +572,20 @@ describe('Events: test/events', () => {
       expect(() => parseHttpTask(events.get('http-invalid-task.json'))).toThrow(
         expect.objectContaining({ name: 'Mesh.InvalidTask', message: expect.stringContaining('authorization') }),
       );
+    });
+  });
+
+  describe.skipIf(!existsSync(parseGrpcTaskPath))('against the gRPC task parser (shared/grpc/parseGrpcTask.ts)', () => {
+    it('accepts grpc-reserve.json, an rpc the example catalog allows for its service', async () => {
+      // Prepare
+      const { parseGrpcTask } = (await import(pathToFileURL(parseGrpcTaskPath).href)) as { parseGrpcTask: (input: unknown) => { rpc: string } };
+      const event = events.get('grpc-reserve.json');
+      const catalog = JSON.parse(await readFile(join(repoRoot, 'infra/catalog.example.json'), 'utf8')) as Json;
+      // Act
+      const task = parseGrpcTask(event);
+      // Assess
+      expect(task.rpc).toBe('inventory.v1.Inventory/Reserve');
+      expect(catalog.services[event!.service].rpcs).toContain(task.rpc);
     });
   });
 

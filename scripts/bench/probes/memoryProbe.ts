@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { lambdaContext } from '../../../test/support/lambdaContext.ts';
+import { amznTraceId } from '../amznTraceId.ts';
 import { serveBenchCommands } from '../serveBenchCommands.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ status: number }>;
@@ -17,7 +18,7 @@ serveBenchCommands({
     const last = Math.max(...checkpoints);
     const samples: Array<{ calls: number; rssBytes: number; heapUsedBytes: number; externalBytes: number }> = [];
     for (let calls = 1; calls <= last; calls++) {
-      const output = await handler(JSON.parse(event), lambdaContext());
+      const output = await handler(JSON.parse(event), withTrace(lambdaContext()));
       if (output.status !== 200) throw new Error(`call ${calls} answered ${output.status}`);
       if (checkpoints.includes(calls)) {
         // Twice: the first pass can leave finalizer-held objects for the second.
@@ -30,3 +31,9 @@ serveBenchCommands({
     return samples;
   },
 });
+
+/** What the Lambda runtime does before each invocation when tracing is active. */
+function withTrace<T>(context: T): T {
+  process.env._X_AMZN_TRACE_ID = amznTraceId();
+  return context;
+}

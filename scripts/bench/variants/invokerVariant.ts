@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from '../../../test/support/lambdaContext.ts';
+import { amznTraceId } from '../amznTraceId.ts';
 import type { BenchRoute, BenchVariant } from './benchVariant.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<{ status: number }>;
@@ -12,7 +13,8 @@ export function benchTask(service: string, route: Pick<BenchRoute, 'path'>): str
 
 /**
  * The invoker's bundle (what `sam build` deploys), imported once as the Lambda runtime does and
- * called with a freshly parsed event and a new context per call, as the runtime passes them.
+ * called with a freshly parsed event, a new context and a new `_X_AMZN_TRACE_ID` per call, as the
+ * runtime passes them (outside the timed region).
  *
  * @example
  * const invoker = await invokerVariant('dist/http-invoker/index.mjs', 'orders', route);
@@ -26,7 +28,10 @@ export async function invokerVariant(
   const event = benchTask(service, route);
   return {
     name: 'invoker',
-    prepare: () => ({ event: JSON.parse(event), context: lambdaContext() }),
+    prepare() {
+      process.env._X_AMZN_TRACE_ID = amznTraceId();
+      return { event: JSON.parse(event), context: lambdaContext() };
+    },
     async run({ event: parsed, context }) {
       const output = await handler(parsed, context);
       return output.status;

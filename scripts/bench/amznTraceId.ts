@@ -1,0 +1,15 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A new X-Ray trace header value, as the Lambda runtime puts in `_X_AMZN_TRACE_ID` before every
+ * invocation when tracing is active (template.yaml: `Tracing: Active`). Set outside the timed
+ * region, as the runtime does it outside the handler.
+ *
+ * @example
+ * process.env._X_AMZN_TRACE_ID = amznTraceId();
+ */
+export function amznTraceId(): string {
+  const bytes = randomBytes(24).toString('hex');
+  const seconds = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${seconds}-${bytes.slice(0, 24)};Parent=${bytes.slice(24, 40)};Sampled=1`;
+}

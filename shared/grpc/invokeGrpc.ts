@@ -20,7 +20,11 @@ import { Deadline } from '../invoke/deadline.ts';
 import { defaultIdempotencyKey } from '../invoke/defaultIdempotencyKey.ts';
 import type { RemainingTime } from '../invoke/invokeHttp.ts';
 import { MESHGATE_VERSION } from '../invoke/meshgateVersion.ts';
-import { recordInvocation, type InvocationRecord } from '../invoke/recordInvocation.ts';
+import type { InvocationRecord } from '../invoke/recordInvocation.ts';
+import { runRecordedInvocation } from '../invoke/runRecordedInvocation.ts';
+import { InvocationRetries } from '../invoke/invocationRetries.ts';
+import { attemptTimeoutMs } from '../invoke/attemptTimeoutMs.ts';
+import { withServiceDetail } from '../errors/withServiceDetail.ts';
 import { tracingHeaders } from '../observability/tracingHeaders.ts';
 import { errorDetail } from '../result/errorDetail.ts';
 import { AttemptFailure } from '../transport/attemptFailure.ts';
@@ -46,11 +50,6 @@ export const grpcMeshPools = new MeshPools();
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Descriptor files can be larger than a typical response; reflection gets its own cap. */
 const MAX_REFLECTION_BYTES = 4 * 1024 * 1024;
-/**
- * Two attempts: the first, and one resend or one forced refresh (CONTRACT.md section 4); a third only
- * when a stale-socket resend meets a refused handshake. The same rules as invokeHttp's.
- */
-const MAX_ATTEMPTS = 2;
 const AUTH_CODES: ReadonlySet<number> = new Set([GrpcStatusCode.UNAUTHENTICATED, GrpcStatusCode.PERMISSION_DENIED]);
 
 /** What a call needs once the schema is known; built on the first attempt, reused by a retry. */
@@ -68,19 +67,7 @@ interface PreparedCall {
  * const output = await invokeGrpc({ service: 'inventory', rpc: 'inventory.v1.Inventory/Reserve', message: { sku: 'B-2' } }, context);
  */
 export async function invokeGrpc(input: unknown, lambdaContext: RemainingTime): Promise<GrpcOutput> {
-  const startedAt = performance.now();
-  const record: InvocationRecord = { attempts: 0 };
-  try {
-    const output = await invoke(input, lambdaContext, startedAt, record);
-    record.status = output.code;
-    return output;
-  } catch (error) {
-    record.error = isMeshError(error) ? error.name : 'Error';
-    throw error;
-  } finally {
-    record.durationMs = Math.round(performance.now() - startedAt);
-    recordInvocation(record);
-  }
+  return runRecordedInvocation((record, startedAt) => invoke(input, lambdaContext, startedAt, record), (output) => output.code);
 }
 
 async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: number, record: InvocationRecord): Promise<GrpcOutput> {
@@ -88,7 +75,9 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
   // The audit line's method and path are the HTTP/2 request's: POST /package.Service/Method.
   Object.assign(record, { service: task.service, method: 'POST', pathTemplate: `/${task.rpc}`, context: task.context });
   const deadline = Deadline.fromRemainingMs(lambdaContext.getRemainingTimeInMillis());
-  const catalog = await withService(loadCatalog(deadline), task.service);
+  const catalog = await loadCatalog(deadline).catch((error: unknown) => {
+    throw withServiceDetail(error, task.service);
+  });
   // The rpc allow-list is checked here, before any credentials, token, schema or connection.
   const service = resolveGrpcService(catalog, task.service, task.rpc);
   record.identity = service.identity;
@@ -100,25 +89,21 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
   descriptorSchema?.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
 
   let prepared: PreparedCall | undefined;
-  let forceRefresh = false;
-  let resentStale = false;
-  for (let attempt = 1; ; attempt++) {
+  const retries = new InvocationRetries();
+  for (;;) {
+    const attempt = retries.nextAttempt();
     record.attempts = attempt;
-    const canRetry = attempt < MAX_ATTEMPTS || (attempt === MAX_ATTEMPTS && resentStale && !forceRefresh);
     const requestId = randomUUID();
 
     let credentials: IdentityCredentials;
     let token: string;
     try {
-      ({ credentials, token } = await authenticateCall(catalog, service, deadline, forceRefresh));
+      ({ credentials, token } = await authenticateCall(catalog, service, deadline, retries.forceRefresh));
       record.credentialVersion = credentials.version;
     } catch (error) {
       // invalid_client: the secret or key may have just rotated; re-read it once.
-      if (canRetry && isMeshError(error) && error.name === 'Mesh.Unauthorized') {
-        forceRefresh = true;
-        continue;
-      }
-      throw withDetails(error, task.service);
+      if (isMeshError(error) && error.name === 'Mesh.Unauthorized' && retries.mayRefresh()) continue;
+      throw withServiceDetail(error, task.service);
     }
 
     const meshPool = grpcMeshPools.get(catalog.ingress.url, service.authority, credentials);
@@ -131,7 +116,7 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
     };
     try {
       prepared ??= await prepare(task, catalog, service, deadline, descriptorSchema, meshPool, headers);
-      const timeoutMs = attemptTimeoutMs(task, service, deadline);
+      const timeoutMs = attemptTimeoutMs(task.timeoutMs, service.timeoutMs, deadline);
       if (timeoutMs <= 0) throw new TimeoutError('Deadline reached before the call could be sent', { service: task.service });
       const reply = await sendGrpcCall(meshPool, {
         path: `/${task.rpc}`,
@@ -151,26 +136,14 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
       });
     } catch (error) {
       if (error instanceof AttemptFailure) {
-        if (canRetry && !resentStale && error.kind === 'stale') {
-          // Its siblings outlived the same freeze: resend on a fresh connection, not another pooled one.
-          grpcMeshPools.discard(meshPool);
-          resentStale = true;
-          continue;
-        }
-        if (canRetry && (error.kind === 'refused' || error.kind === 'untrusted')) {
-          forceRefresh = true;
-          continue;
-        }
+        if (retries.afterTransportFailure(error, grpcMeshPools, meshPool)) continue;
         throw attemptFailureError(error, task.service, maxResponseBytes);
       }
       if (error instanceof GrpcStatusFailure) {
-        if (canRetry && AUTH_CODES.has(error.reply.code)) {
-          forceRefresh = true;
-          continue;
-        }
+        if (AUTH_CODES.has(error.reply.code) && retries.mayRefresh()) continue;
         throw statusFailureError(error, task.service, prepared?.registry, token);
       }
-      throw withDetails(error, task.service);
+      throw withServiceDetail(error, task.service);
     }
   }
 }
@@ -189,7 +162,7 @@ async function prepare(
   const registry = descriptorSchema
     ? await descriptorSchema
     : await loadReflectedSchema(`${catalog.ingress.url}\n${service.authority}`, grpcService, async (path, messages) => {
-        const timeoutMs = attemptTimeoutMs(task, service, deadline);
+        const timeoutMs = attemptTimeoutMs(task.timeoutMs, service.timeoutMs, deadline);
         if (timeoutMs <= 0) throw new TimeoutError('Deadline reached during server reflection', { service: task.service });
         return sendGrpcCall(meshPool, { path, headers, messages, timeoutMs, maxResponseBytes: MAX_REFLECTION_BYTES });
       });
@@ -245,21 +218,4 @@ function statusFailureError(failure: GrpcStatusFailure, service: string, registr
     });
   }
   return grpcStatusError(reply.code, failure.what, details);
-}
-
-/** Per attempt: the task's timeoutMs, capped by the service's and by what is left before the deadline. */
-function attemptTimeoutMs(task: GrpcTask, service: ServiceConfig, deadline: Deadline): number {
-  return Math.min(task.timeoutMs ?? Number.POSITIVE_INFINITY, service.timeoutMs ?? Number.POSITIVE_INFINITY, deadline.remainingMs());
-}
-
-async function withService<T>(promise: Promise<T>, service: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (error) {
-    throw withDetails(error, service);
-  }
-}
-
-function withDetails(error: unknown, service: string): unknown {
-  return isMeshError(error) ? error.withDetails({ service }) : error;
 }

@@ -4,7 +4,8 @@ import type { ServiceConfig } from '../catalog/catalogTypes.ts';
 import { loadCatalog } from '../catalog/loadCatalog.ts';
 import { resolveHttpService } from '../catalog/resolveHttpService.ts';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
-import { isMeshError, TimeoutError, type MeshError } from '../errors/meshErrors.ts';
+import { isMeshError, TimeoutError } from '../errors/meshErrors.ts';
+import { withServiceDetail } from '../errors/withServiceDetail.ts';
 import { errorDetail } from '../result/errorDetail.ts';
 import { parseRetryAfter } from '../result/parseRetryAfter.ts';
 import { isReturnableStatus, statusError } from '../result/statusError.ts';
@@ -22,7 +23,10 @@ import { defaultIdempotencyKey } from './defaultIdempotencyKey.ts';
 import type { HttpOutput } from './httpOutput.ts';
 import { MESHGATE_VERSION } from './meshgateVersion.ts';
 import { tracingHeaders } from '../observability/tracingHeaders.ts';
-import { recordInvocation, type InvocationRecord } from './recordInvocation.ts';
+import type { InvocationRecord } from './recordInvocation.ts';
+import { runRecordedInvocation } from './runRecordedInvocation.ts';
+import { InvocationRetries } from './invocationRetries.ts';
+import { attemptTimeoutMs } from './attemptTimeoutMs.ts';
 
 /** The only part of Lambda's context the invoker needs. */
 export interface RemainingTime {
@@ -33,12 +37,6 @@ export interface RemainingTime {
 export const meshPools = new MeshPools();
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-/**
- * Two attempts: the first, and one resend or one forced refresh (CONTRACT.md section 4). A third
- * only when a stale-socket resend meets a refused handshake (a revocation that cut an in-flight
- * request): the refused attempt never reached the service, and each kind of retry stays single.
- */
-const MAX_ATTEMPTS = 2;
 
 /**
  * The HTTP invoker without its middy wiring: validate, resolve, authenticate, call, normalize.
@@ -47,19 +45,7 @@ const MAX_ATTEMPTS = 2;
  * const output = await invokeHttp({ service: 'orders', path: '/v1/orders/7' }, context);
  */
 export async function invokeHttp(input: unknown, lambdaContext: RemainingTime): Promise<HttpOutput> {
-  const startedAt = performance.now();
-  const record: InvocationRecord = { attempts: 0 };
-  try {
-    const output = await invoke(input, lambdaContext, startedAt, record);
-    record.status = output.status;
-    return output;
-  } catch (error) {
-    record.error = isMeshError(error) ? error.name : 'Error';
-    throw error;
-  } finally {
-    record.durationMs = Math.round(performance.now() - startedAt);
-    recordInvocation(record);
-  }
+  return runRecordedInvocation((record, startedAt) => invoke(input, lambdaContext, startedAt, record), (output) => output.status);
 }
 
 async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: number, record: InvocationRecord): Promise<HttpOutput> {
@@ -67,7 +53,9 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
   Object.assign(record, { service: task.service, method: task.method, pathTemplate: task.path, context: task.context });
   const target = buildRequestTarget(task);
   const deadline = Deadline.fromRemainingMs(lambdaContext.getRemainingTimeInMillis());
-  const catalog = await withService(loadCatalog(deadline), task.service);
+  const catalog = await loadCatalog(deadline).catch((error: unknown) => {
+    throw withServiceDetail(error, task.service);
+  });
   const service = resolveHttpService(catalog, task.service, task.method, target.split('?')[0]!);
   record.identity = service.identity;
 
@@ -78,11 +66,10 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
   const successStatus = task.successStatus;
   const isSuccess = (status: number) => (successStatus ? successStatus.includes(status) : status >= 200 && status < 300);
 
-  let forceRefresh = false;
-  let resentStale = false;
-  for (let attempt = 1; ; attempt++) {
+  const retries = new InvocationRetries();
+  for (;;) {
+    const attempt = retries.nextAttempt();
     record.attempts = attempt;
-    const canRetry = attempt < MAX_ATTEMPTS || (attempt === MAX_ATTEMPTS && resentStale && !forceRefresh);
     const requestId = randomUUID();
     const meta = () => ({
       service: task.service,
@@ -95,18 +82,15 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
     let credentials: IdentityCredentials;
     let token: string;
     try {
-      ({ credentials, token } = await authenticateCall(catalog, service, deadline, forceRefresh));
+      ({ credentials, token } = await authenticateCall(catalog, service, deadline, retries.forceRefresh));
       record.credentialVersion = credentials.version;
     } catch (error) {
       // invalid_client: the secret or key may have just rotated; re-read it once.
-      if (canRetry && isMeshError(error) && error.name === 'Mesh.Unauthorized') {
-        forceRefresh = true;
-        continue;
-      }
-      throw withDetails(error, task.service);
+      if (isMeshError(error) && error.name === 'Mesh.Unauthorized' && retries.mayRefresh()) continue;
+      throw withServiceDetail(error, task.service);
     }
 
-    const timeoutMs = attemptTimeoutMs(task, service, deadline);
+    const timeoutMs = attemptTimeoutMs(task.timeoutMs, service.timeoutMs, deadline);
     if (timeoutMs <= 0) throw new TimeoutError('Deadline reached before the request could be sent', { service: task.service });
     const headers = requestHeaders(task, service, token, requestId, idempotencyKey, contentType);
 
@@ -123,24 +107,12 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
       });
     } catch (error) {
       if (!(error instanceof AttemptFailure)) throw error;
-      if (canRetry && !resentStale && error.kind === 'stale') {
-        // Its siblings outlived the same freeze: resend on a fresh connection, not another pooled one.
-        meshPools.discard(meshPool);
-        resentStale = true;
-        continue;
-      }
-      if (canRetry && (error.kind === 'refused' || error.kind === 'untrusted')) {
-        forceRefresh = true;
-        continue;
-      }
+      if (retries.afterTransportFailure(error, meshPools, meshPool)) continue;
       throw attemptFailureError(error, task.service, maxResponseBytes);
     }
 
     if (isSuccess(response.status)) return buildHttpOutput(response, true, service, task.select, meta());
-    if ((response.status === 401 || response.status === 403) && canRetry) {
-      forceRefresh = true;
-      continue;
-    }
+    if ((response.status === 401 || response.status === 403) && retries.mayRefresh()) continue;
     if (task.onHttpError === 'return' && isReturnableStatus(response.status)) {
       return buildHttpOutput(response, false, service, undefined, meta());
     }
@@ -151,11 +123,6 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
       ...(response.body.length ? { detail: errorDetail(response.body, [token]) } : {}),
     });
   }
-}
-
-/** Per attempt: the task's timeoutMs, capped by the service's and by what is left before the deadline. */
-function attemptTimeoutMs(task: HttpTask, service: ServiceConfig, deadline: Deadline): number {
-  return Math.min(task.timeoutMs ?? Number.POSITIVE_INFINITY, service.timeoutMs ?? Number.POSITIVE_INFINITY, deadline.remainingMs());
 }
 
 function encodeBody(task: HttpTask): { body?: Buffer; contentType?: string } {
@@ -185,16 +152,3 @@ function requestHeaders(
     ...(contentType ? { 'content-type': contentType } : {}),
   };
 }
-
-async function withService<T>(promise: Promise<T>, service: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (error) {
-    throw withDetails(error, service);
-  }
-}
-
-function withDetails(error: unknown, service: string): unknown {
-  return isMeshError(error) ? (error as MeshError).withDetails({ service }) : error;
-}
-

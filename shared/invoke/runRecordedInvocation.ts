@@ -1,0 +1,28 @@
+import { isMeshError } from '../errors/meshErrors.ts';
+import { recordInvocation, type InvocationRecord } from './recordInvocation.ts';
+
+/**
+ * Runs one invocation and writes its audit line and metrics whatever happens: the outcome is
+ * the status (or gRPC code) on success, the error's name on failure.
+ *
+ * @example
+ * return runRecordedInvocation((record, startedAt) => invoke(input, record, startedAt), (output) => output.status);
+ */
+export async function runRecordedInvocation<T>(
+  run: (record: InvocationRecord, startedAt: number) => Promise<T>,
+  outcomeOf: (output: T) => number,
+): Promise<T> {
+  const startedAt = performance.now();
+  const record: InvocationRecord = { attempts: 0 };
+  try {
+    const output = await run(record, startedAt);
+    record.status = outcomeOf(output);
+    return output;
+  } catch (error) {
+    record.error = isMeshError(error) ? error.name : 'Error';
+    throw error;
+  } finally {
+    record.durationMs = Math.round(performance.now() - startedAt);
+    recordInvocation(record);
+  }
+}

@@ -58,6 +58,8 @@ let exitCode = 1;
 try {
   Object.assign(process.env, environment, {
     AWS_LAMBDA_FUNCTION_NAME: logicalId,
+    // Lambda sets this for on-demand sandboxes; Powertools reports cold_start only when it is set.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySize),
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(config.timeoutSeconds),

@@ -37,6 +37,10 @@ const bundleOptions = {
   // Error names are matched by Step Functions: they must survive minification.
   keepNames: true,
   sourcemap: true,
+  // Mappings only, no copy of every source: NODE_OPTIONS=--enable-source-maps reads the map at
+  // import, and without the sources it is a third of the size (5.4 MB → 1.9 MB), about 25 ms less
+  // cold start (npm run bench); stack traces still point at file and line.
+  sourcesContent: false,
   metafile: true,
   banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -3,7 +3,7 @@ import { repoRoot } from './repoRoot.ts';
 
 /** What one `npm run bench` measures, and how much. */
 export interface BenchOptions {
-  /** Timed warm calls per variant (floor, invoker, hand-rolled). */
+  /** Timed warm calls per variant (floor, invoker, invoker without its log lines, hand-rolled). */
   calls: number;
   /** The timed calls are split into this many rounds; each round runs every variant once, in a rotating order. */
   rounds: number;
@@ -18,7 +18,7 @@ export interface BenchOptions {
   memoryBaselineCalls: number;
   /** Pin the mesh (and moto_server) to CPU 0 and every measured process to CPU 1 (needs `taskset` and 2 CPUs). */
   pinCpus: boolean;
-  /** Where bundles, child stdout and the JSON report go. */
+  /** Where bundles, child stdout and the JSON report go; inside the repository (bundles resolve packages from its node_modules). */
   outDir: string;
   /** Progress lines (stderr by default in the CLI; nothing in tests). */
   log: (line: string) => void;
@@ -29,7 +29,7 @@ export const defaultBenchOptions: BenchOptions = {
   calls: 2_000,
   rounds: 20,
   warmupCalls: 200,
-  importSamples: 15,
+  importSamples: 25,
   coldSamples: 7,
   memoryCalls: 10_000,
   memoryBaselineCalls: 100,

@@ -1,4 +1,5 @@
 import type { CpuPlacement } from './cpuPlacement.ts';
+import type { LambdaRuntime } from './lambdaRuntime.ts';
 import type { FirstInvocationResult } from './measureFirstInvocation.ts';
 import type { ImportTime } from './measureImportTimes.ts';
 import type { MemoryResult } from './measureMemory.ts';
@@ -16,7 +17,9 @@ export interface BenchReport {
   startedAt: string;
   node: string;
   cpus: number;
-  placement: Omit<CpuPlacement, 'note'> & { note: string };
+  placement: CpuPlacement;
+  /** How every measured process was started (template.yaml's NODE_OPTIONS, Lambda's heap flags). */
+  runtime: LambdaRuntime;
   settings: { calls: number; rounds: number; warmupCalls: number; importSamples: number; coldSamples: number; memoryCalls: number; memoryBaselineCalls: number };
   route: { service: string; method: 'GET'; path: string; authority: string };
   bundles: Array<{ name: string; bytes: number; ownBytes: number; dependenciesBytes: number; external: string[] }>;

@@ -1,8 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { buildInvokers } from '../build.ts';
 import { dependencyEntry, type BundleMetafile } from './dependencyEntry.ts';
+import { repoRoot } from './repoRoot.ts';
 
 /** One invoker's bundle and the bundle of its dependencies alone, built with the same options. */
 export interface BenchBundle {
@@ -26,6 +27,8 @@ export interface BenchBundle {
  * const bundles = await buildBenchBundles('bench-results');
  */
 export async function buildBenchBundles(outDir: string): Promise<BenchBundle[]> {
+  // The dependency entries import packages by name: they resolve only from inside the repository.
+  if (relative(repoRoot, resolve(outDir)).startsWith('..')) throw new Error(`The bench output folder must be inside ${repoRoot}: ${outDir}`);
   const distDir = join(outDir, 'dist');
   const invokers = await buildInvokers({ outDir: distDir });
   const entriesDir = join(outDir, 'dependency-entries');

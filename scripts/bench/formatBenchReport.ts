@@ -4,6 +4,7 @@ import { formatTable } from './formatTable.ts';
 const LABELS: Record<string, string> = {
   floor: 'floor: raw undici, open mTLS connection',
   invoker: 'meshgate HttpInvoker (bundle)',
+  invokerQuiet: '  same, without audit + EMF lines (diagnostic)',
   handRolled: 'hand-rolled: SSM + new connection per call',
 };
 
@@ -11,6 +12,7 @@ const ms = (value: number) => value.toFixed(2);
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const x = (value: number) => `${value.toFixed(2)}×`;
+const percent = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(1)}%`;
 const perCall = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(3));
 
 /**
@@ -24,17 +26,19 @@ export function formatBenchReport(report: BenchReport): string {
   const out: string[] = [];
   out.push(`meshgate benchmark, ${report.startedAt}, Node.js ${report.node}, ${report.cpus} CPUs; ${report.placement.note}`);
   out.push(`Route: ${report.route.method} ${report.route.path} on service "${report.route.service}" (${report.route.authority}), HTTP/2 over mTLS through the local ingress`);
+  out.push(`Measured processes run as Lambda starts them for ${report.runtime.memoryMb} MB: NODE_OPTIONS=${report.runtime.nodeOptions || '(none)'} ${report.runtime.v8Flags.join(' ')}`);
 
   out.push('', `Warm invocations: ${settings.calls} timed calls per variant in ${warm.rounds} interleaved rounds, after ${warm.warmupCalls} warm-up calls each`);
   out.push(
     formatTable(
-      ['variant', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'client CPU µs/call', 'SSM calls/call', 'token requests/call', 'TLS handshakes/call'],
+      ['variant', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'outside undici µs p50', 'client CPU µs/call', 'SSM calls/call', 'token requests/call', 'TLS handshakes/call'],
       warm.variants.map((variant) => [
         LABELS[variant.name] ?? variant.name,
         ms(variant.latency.p50),
         ms(variant.latency.p95),
         ms(variant.latency.p99),
         ms(variant.latency.mean),
+        variant.outsideUndiciP50Us.toFixed(0),
         variant.cpuPerCallUs.toFixed(0),
         perCall(variant.ioPerCall.ssmCalls),
         perCall(variant.ioPerCall.tokenRequests),
@@ -51,7 +55,7 @@ export function formatBenchReport(report: BenchReport): string {
   out.push('', `Cold start: bundles (scripts/build.ts) and import time (median of ${settings.importSamples} fresh processes each)`);
   out.push(
     formatTable(
-      ['invoker', 'bundle KB', 'own code KB', 'external', 'import ms', 'dependencies alone: KB', 'ms', 'own code adds'],
+      ['invoker', 'bundle KB', 'own code KB', 'external', 'import ms', 'dependencies alone: KB', 'ms', 'own code adds: wall', 'CPU'],
       report.bundles.map((bundle) => {
         const time = report.importTimes.find((candidate) => candidate.name === bundle.name)!;
         return [
@@ -62,7 +66,8 @@ export function formatBenchReport(report: BenchReport): string {
           ms(time.invokerMs),
           kb(bundle.dependenciesBytes),
           ms(time.dependenciesMs),
-          `${time.ownShare >= 0 ? '+' : ''}${(time.ownShare * 100).toFixed(1)}%`,
+          percent(time.ownShare),
+          percent(time.ownShareCpu),
         ];
       }),
     ),
@@ -85,13 +90,27 @@ export function formatBenchReport(report: BenchReport): string {
     ),
   );
   out.push(`I/O of a first invocation, counted at the mesh: ${first.io.ssmCalls} SSM calls, ${first.io.tokenRequests} token request(s), ${first.io.handshakes} TLS handshake(s)`);
+  if (first.timeline.length > 0) {
+    out.push('', 'The same first invocation step by step (median per step)');
+    out.push(formatTable(['step', 'ms'], first.timeline.map((step) => [step.label, ms(step.ms)])));
+  }
 
-  out.push('', `Memory: one fresh process (node --expose-gc), measured after gc() at each checkpoint`);
+  out.push('', `Memory: one fresh process (node --expose-gc ${memory.v8Flags.join(' ')}), measured after gc() at each checkpoint`);
   out.push(
     formatTable(
-      ['warm invocations', 'RSS MiB', 'heap used MiB', 'external MiB'],
-      memory.checkpoints.map((point) => [String(point.calls), mib(point.rssBytes), mib(point.heapUsedBytes), mib(point.externalBytes)]),
+      ['warm invocations', 'RSS MiB', 'heap used MiB', 'external MiB', 'young generation (resident) MiB'],
+      memory.checkpoints.map((point) => [
+        String(point.calls),
+        mib(point.rssBytes),
+        mib(point.heapUsedBytes),
+        mib(point.externalBytes),
+        mib(point.youngGenerationBytes),
+      ]),
     ),
+  );
+  out.push(
+    `Before the baseline, the first stack trace through the bundle (the first failed invocation) took ${ms(memory.firstStackTrace.ms)} ms ` +
+      `and ${mib(memory.firstStackTrace.heapBytes)} MiB of heap, once per sandbox (${report.runtime.nodeOptions.includes('--enable-source-maps') ? 'decoding the source map: NODE_OPTIONS=--enable-source-maps' : 'no source maps'}).`,
   );
 
   out.push('', 'Targets');

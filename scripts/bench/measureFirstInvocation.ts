@@ -1,4 +1,5 @@
 import { BenchChild } from './benchChild.ts';
+import type { LambdaRuntime } from './lambdaRuntime.ts';
 import { median } from './median.ts';
 import type { BenchMesh, IoCounters } from './startBenchMesh.ts';
 
@@ -14,6 +15,11 @@ export interface FirstInvocationResult {
   phases: { ssmMs: number; tokenMs: number; handshakeMs: number; requestMs: number; inProcessMs: number };
   /** I/O of one first invocation as the mesh counted it (median over samples). */
   io: IoCounters;
+  /**
+   * The first invocation in order: each I/O step and the in-process stretch before it (median per
+   * step); empty when the samples did not all take the same steps.
+   */
+  timeline: Array<{ label: string; ms: number }>;
 }
 
 interface ProbeResult {
@@ -21,6 +27,7 @@ interface ProbeResult {
   totalMs: number;
   secondMs: number;
   phases: FirstInvocationResult['phases'];
+  timeline: FirstInvocationResult['timeline'];
 }
 
 /**
@@ -32,12 +39,17 @@ interface ProbeResult {
  */
 export async function measureFirstInvocation(
   bench: BenchMesh,
-  options: { bundlePath: string; event: string; samples: number; cpu: number | undefined; stdoutPath: string },
+  options: { bundlePath: string; event: string; samples: number; cpu: number | undefined; runtime: LambdaRuntime; stdoutPath: string },
 ): Promise<FirstInvocationResult> {
   const results: ProbeResult[] = [];
   const io: IoCounters[] = [];
   for (let sample = 0; sample < options.samples; sample++) {
-    const child = BenchChild.spawn(PROBE_SCRIPT, { env: bench.env, stdoutPath: options.stdoutPath, cpu: options.cpu });
+    const child = BenchChild.spawn(PROBE_SCRIPT, {
+      env: { ...options.runtime.environment, ...bench.env },
+      execArgv: options.runtime.v8Flags,
+      stdoutPath: options.stdoutPath,
+      cpu: options.cpu,
+    });
     try {
       const before = bench.counters();
       results.push(
@@ -76,5 +88,13 @@ export async function measureFirstInvocation(
       tokenRequests: median(io.map((counts) => counts.tokenRequests)),
       handshakes: median(io.map((counts) => counts.handshakes)),
     },
+    timeline: medianTimeline(results.map((result) => result.timeline)),
   };
+}
+
+function medianTimeline(timelines: Array<FirstInvocationResult['timeline']>): FirstInvocationResult['timeline'] {
+  const [first] = timelines;
+  const steps = (timeline: FirstInvocationResult['timeline']) => timeline.map((step) => step.label).join('\n');
+  if (!first || timelines.some((timeline) => steps(timeline) !== steps(first))) return [];
+  return first.map((step, index) => ({ label: step.label, ms: median(timelines.map((timeline) => timeline[index]!.ms)) }));
 }

@@ -2,54 +2,76 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchBundle } from './buildBenchBundles.ts';
+import type { LambdaRuntime } from './lambdaRuntime.ts';
 import { median } from './median.ts';
 
 const run = promisify(execFile);
 
-/** Median import time of an invoker bundle and of its dependencies alone, fresh process per sample. */
+/** Median import time of an invoker bundle and of its dependencies alone, a fresh process per sample. */
 export interface ImportTime {
   name: string;
   invokerMs: number;
   dependenciesMs: number;
-  /** (invoker − dependencies) / dependencies: what the project's own code adds. */
+  /** Median over samples of (invoker − dependencies) / dependencies, measured in pairs: what the project's own code adds. */
   ownShare: number;
+  /** The same from the processes' CPU time during the import: less sensitive to other processes than wall time. */
+  ownShareCpu: number;
   samples: number;
 }
 
 /**
  * Times `await import(bundle)` in a new Node.js process per sample (what a cold Lambda sandbox
- * pays after the runtime starts), alternating invoker and dependency bundles so drift hits both.
+ * pays after the runtime starts), each invoker bundle paired with its dependencies-only bundle.
  *
  * @example
- * const times = await measureImportTimes(bundles, { samples: 15, cpu: 1 });
+ * const times = await measureImportTimes(bundles, { samples: 21, cpu: 1, runtime: await lambdaRuntime() });
  */
 export async function measureImportTimes(
   bundles: readonly BenchBundle[],
-  options: { samples: number; cpu: number | undefined; env?: NodeJS.ProcessEnv },
+  options: { samples: number; cpu: number | undefined; runtime: LambdaRuntime },
 ): Promise<ImportTime[]> {
-  const times = new Map<string, number[]>();
-  const paths = bundles.flatMap((bundle) => [bundle.bundlePath, bundle.dependenciesPath]);
+  // As deployed: the function's environment (NODE_OPTIONS=--enable-source-maps reads each bundle's source map) and Lambda's heap flags.
+  const env = { PATH: process.env.PATH ?? '', ...options.runtime.environment };
+  const pairs = new Map<string, Array<{ invoker: ImportSample; dependencies: ImportSample }>>(bundles.map((bundle) => [bundle.name, []]));
   for (let sample = 0; sample < options.samples; sample++) {
-    // Reverse every other sample so neither kind always follows the other.
-    for (const path of sample % 2 === 0 ? paths : [...paths].reverse()) {
-      const list = times.get(path) ?? [];
-      list.push(await importOnce(path, options.cpu, options.env));
-      times.set(path, list);
+    for (const bundle of bundles) {
+      // Each pair back to back (so drift hits both alike), its order alternating.
+      const invokerFirst = sample % 2 === 0;
+      const first = await importOnce(invokerFirst ? bundle.bundlePath : bundle.dependenciesPath, options.cpu, options.runtime.v8Flags, env);
+      const second = await importOnce(invokerFirst ? bundle.dependenciesPath : bundle.bundlePath, options.cpu, options.runtime.v8Flags, env);
+      pairs.get(bundle.name)!.push(invokerFirst ? { invoker: first, dependencies: second } : { invoker: second, dependencies: first });
     }
   }
   return bundles.map((bundle) => {
-    const invokerMs = median(times.get(bundle.bundlePath)!);
-    const dependenciesMs = median(times.get(bundle.dependenciesPath)!);
-    return { name: bundle.name, invokerMs, dependenciesMs, ownShare: (invokerMs - dependenciesMs) / dependenciesMs, samples: options.samples };
+    const measured = pairs.get(bundle.name)!;
+    return {
+      name: bundle.name,
+      invokerMs: median(measured.map((pair) => pair.invoker.wallMs)),
+      dependenciesMs: median(measured.map((pair) => pair.dependencies.wallMs)),
+      // The median of the paired differences: steadier on a noisy machine than a difference of medians.
+      ownShare: median(measured.map((pair) => (pair.invoker.wallMs - pair.dependencies.wallMs) / pair.dependencies.wallMs)),
+      ownShareCpu: median(measured.map((pair) => (pair.invoker.cpuMs - pair.dependencies.cpuMs) / pair.dependencies.cpuMs)),
+      samples: options.samples,
+    };
   });
 }
 
-async function importOnce(path: string, cpu: number | undefined, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const code = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(path).href)}); process.stdout.write(String(performance.now() - t));`;
-  const node = [process.execPath, '--input-type=module', '-e', code];
+interface ImportSample {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function importOnce(path: string, cpu: number | undefined, v8Flags: readonly string[], env: NodeJS.ProcessEnv): Promise<ImportSample> {
+  const code = [
+    'const cpu = process.cpuUsage(); const started = performance.now();',
+    `await import(${JSON.stringify(pathToFileURL(path).href)});`,
+    'const wallMs = performance.now() - started; const used = process.cpuUsage(cpu);',
+    'process.stdout.write(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000 }));',
+  ].join(' ');
+  const node = [process.execPath, ...v8Flags, '--input-type=module', '-e', code];
   const [command, ...args] = cpu === undefined ? node : ['taskset', '-c', String(cpu), ...node];
   const { stdout } = await run(command!, args, { env });
-  const ms = Number(stdout.trim().split('\n').pop());
-  if (!Number.isFinite(ms)) throw new Error(`import probe of ${path} printed no time`);
-  return ms;
+  const sample = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Partial<ImportSample>;
+  if (!Number.isFinite(sample.wallMs) || !Number.isFinite(sample.cpuMs)) throw new Error(`import probe of ${path} printed no time`);
+  return sample as ImportSample;
 }

@@ -1,21 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BenchChild } from './benchChild.ts';
+import type { LambdaRuntime } from './lambdaRuntime.ts';
 import { latencySummary, type LatencySummary } from './latencySummary.ts';
+import { median } from './median.ts';
 import type { BenchMesh, IoCounters } from './startBenchMesh.ts';
 import type { VariantName } from './variants/benchVariant.ts';
 
 const CLIENT_SCRIPT = new URL('./probes/warmClient.ts', import.meta.url).pathname;
-const ORDER: readonly VariantName[] = ['floor', 'invoker', 'handRolled'];
+const ORDER: readonly VariantName[] = ['floor', 'invoker', 'invokerQuiet', 'handRolled'];
 
 /** One variant's warm latency and the I/O the mesh saw per timed call. */
 export interface WarmVariantResult {
   name: VariantName;
   latency: LatencySummary;
-  /** Per timed call: counted at the mesh, over all rounds of this variant. */
-  ioPerCall: IoCounters;
+  /** Median time per call spent outside undici requests (the caller's own code), in µs. */
+  outsideUndiciP50Us: number;
   /** CPU time (user + system) of the client process per timed call, in µs: less sensitive to scheduling noise than latency. */
   cpuPerCallUs: number;
+  /** Per timed call: counted at the mesh, over all rounds of this variant. */
+  ioPerCall: IoCounters;
 }
 
 export interface WarmResult {
@@ -36,35 +40,45 @@ export interface WarmOptions {
   rounds: number;
   warmupCalls: number;
   cpu: number | undefined;
+  runtime: LambdaRuntime;
   outDir: string;
   log: (line: string) => void;
 }
 
+interface Batch {
+  samples: number[];
+  outsideUndici: number[];
+  cpuMicros: number;
+}
+
 /**
- * The three variants in one child process, warmed up, then timed in rounds: each round runs
- * every variant's share of the calls, the order permuted from round to round, so drift and noise
- * land on all of them alike. Counters are read around each timed batch only.
+ * Every variant in one child process, warmed up, then timed in rounds: each round runs every
+ * variant's share of the calls, the order changing from round to round, so drift and noise land
+ * on all of them alike. The mesh's counters are read around each timed batch only.
  *
  * @example
  * const warm = await measureWarmLatency(bench, { bundlePath, service: 'orders', path: '/v1/orders/7', calls: 2000, rounds: 20, ... });
  */
 export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions): Promise<WarmResult> {
   const stdoutPath = join(options.outDir, 'warm-client.stdout.log');
-  const child = BenchChild.spawn(CLIENT_SCRIPT, { env: bench.env, stdoutPath, cpu: options.cpu });
-  const samples = new Map<VariantName, number[]>(ORDER.map((name) => [name, []]));
+  const child = BenchChild.spawn(CLIENT_SCRIPT, {
+    env: { ...options.runtime.environment, ...bench.env },
+    execArgv: options.runtime.v8Flags,
+    stdoutPath,
+    cpu: options.cpu,
+  });
+  const batches = new Map<VariantName, Batch[]>(ORDER.map((name) => [name, []]));
   const io = new Map<VariantName, IoCounters>(ORDER.map((name) => [name, { ssmCalls: 0, tokenRequests: 0, handshakes: 0 }]));
-  const cpuMicros = new Map<VariantName, number>(ORDER.map((name) => [name, 0]));
   try {
     await child.call('setup', { bundlePath: options.bundlePath, service: options.service, path: options.path });
     for (const name of ORDER) await child.call('batch', { variant: name, calls: options.warmupCalls });
     const perRound = splitEvenly(options.calls, options.rounds);
     for (const [round, calls] of perRound.entries()) {
-      for (const name of permutation(round)) {
+      for (const name of orderFor(round)) {
         const before = bench.counters();
-        const batch = await child.call<{ samples: number[]; cpuMicros: number }>('batch', { variant: name, calls });
+        const batch = await child.call<Batch>('batch', { variant: name, calls });
         const after = bench.counters();
-        samples.get(name)!.push(...batch.samples);
-        cpuMicros.set(name, cpuMicros.get(name)! + batch.cpuMicros);
+        batches.get(name)!.push(batch);
         const total = io.get(name)!;
         total.ssmCalls += after.ssmCalls - before.ssmCalls;
         total.tokenRequests += after.tokenRequests - before.tokenRequests;
@@ -78,13 +92,16 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
   const stdout = await readFile(stdoutPath, 'utf8');
   return {
     variants: ORDER.map((name) => {
-      const calls = samples.get(name)!.length;
+      const all = batches.get(name)!;
+      const samples = all.flatMap((batch) => batch.samples);
       const total = io.get(name)!;
+      const calls = samples.length;
       return {
         name,
-        latency: latencySummary(samples.get(name)!),
+        latency: latencySummary(samples),
+        outsideUndiciP50Us: median(all.flatMap((batch) => batch.outsideUndici)) * 1000,
+        cpuPerCallUs: all.reduce((sum, batch) => sum + batch.cpuMicros, 0) / calls,
         ioPerCall: { ssmCalls: total.ssmCalls / calls, tokenRequests: total.tokenRequests / calls, handshakes: total.handshakes / calls },
-        cpuPerCallUs: cpuMicros.get(name)! / calls,
       };
     }),
     rounds: options.rounds,
@@ -100,9 +117,9 @@ function splitEvenly(total: number, parts: number): number[] {
   return Array.from({ length: count }, (_, index) => Math.floor(((index + 1) * total) / count) - Math.floor((index * total) / count));
 }
 
-/** The six orders of the three variants, in turn. */
-function permutation(round: number): VariantName[] {
-  const [a, b, c] = ORDER as [VariantName, VariantName, VariantName];
-  const all: VariantName[][] = [[a, b, c], [b, c, a], [c, a, b], [a, c, b], [c, b, a], [b, a, c]];
-  return all[round % all.length]!;
+/** Round r: the variants rotated by r, reversed every other cycle, so each follows each of the others. */
+function orderFor(round: number): VariantName[] {
+  const shift = round % ORDER.length;
+  const rotated = [...ORDER.slice(shift), ...ORDER.slice(0, shift)];
+  return Math.floor(round / ORDER.length) % 2 === 0 ? rotated : rotated.reverse();
 }

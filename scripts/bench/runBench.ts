@@ -6,6 +6,7 @@ import type { BenchReport } from './benchReport.ts';
 import { buildBenchBundles } from './buildBenchBundles.ts';
 import { placeCpus } from './cpuPlacement.ts';
 import { evaluateTargets } from './evaluateTargets.ts';
+import { lambdaRuntime } from './lambdaRuntime.ts';
 import { measureFirstInvocation } from './measureFirstInvocation.ts';
 import { measureImportTimes } from './measureImportTimes.ts';
 import { measureMemory } from './measureMemory.ts';
@@ -31,6 +32,8 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
   const started = performance.now();
   const startedAt = new Date().toISOString();
   await mkdir(options.outDir, { recursive: true });
+  const cpus = availableParallelism();
+  const runtime = await lambdaRuntime();
   // Before anything is started, so the mesh's children (moto_server) inherit the placement.
   const placement = placeCpus(options.pinCpus);
   options.log(`CPU placement: ${placement.note}`);
@@ -41,7 +44,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
   if (!http) throw new Error('functions/http-invoker/index.ts did not build');
 
   options.log(`Import times: ${options.importSamples} fresh processes per bundle…`);
-  const importTimes = await measureImportTimes(bundles, { samples: options.importSamples, cpu: placement.client });
+  const importTimes = await measureImportTimes(bundles, { samples: options.importSamples, cpu: placement.client, runtime });
 
   options.log('Starting the local mesh…');
   const bench = await startBenchMesh();
@@ -56,6 +59,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
       rounds: options.rounds,
       warmupCalls: options.warmupCalls,
       cpu: placement.client,
+      runtime,
       outDir: options.outDir,
       log: options.log,
     });
@@ -65,6 +69,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
       event,
       samples: options.coldSamples,
       cpu: placement.client,
+      runtime,
       stdoutPath: join(options.outDir, 'first-invocation.stdout.log'),
     });
     options.log(`Memory: ${options.memoryCalls} warm calls in a fresh process…`);
@@ -74,6 +79,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
       baselineCalls: options.memoryBaselineCalls,
       calls: options.memoryCalls,
       cpu: placement.client,
+      runtime,
       stdoutPath: join(options.outDir, 'memory.stdout.log'),
     });
 
@@ -84,8 +90,9 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
     const partial: Omit<BenchReport, 'targets' | 'durationMs'> = {
       startedAt,
       node: process.version,
-      cpus: availableParallelism(),
+      cpus,
       placement,
+      runtime,
       settings: {
         calls: options.calls,
         rounds: options.rounds,

@@ -202,6 +202,7 @@ describe('Template: template.yaml', () => {
         Target: 'es2023',
         Minify: true,
         Sourcemap: true,
+        SourcesContent: 'false',
         KeepNames: true,
         Banner: [`js=${banner}`],
         EntryPoints: [entryPoint],

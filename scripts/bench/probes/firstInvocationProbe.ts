@@ -18,7 +18,7 @@ interface Span {
 }
 
 const ssmSpans = new Map<object, Span>();
-const undiciRequests = new Map<object, { origin: string; created: number; headersSent?: number; done?: number }>();
+const undiciRequests = new Map<object, { origin: string; method: string; path: string; created: number; headersSent?: number; done?: number }>();
 const connects = new Map<object, { port: string; start: number; end?: number }>();
 const connectKeys = new Map<string, object>();
 
@@ -30,8 +30,8 @@ subscribe('http.client.response.finish', (message) => {
   if (span) span.end = performance.now();
 });
 subscribe('undici:request:create', (message) => {
-  const { request } = message as { request: { origin: string } };
-  undiciRequests.set(request, { origin: String(request.origin), created: performance.now() });
+  const { request } = message as { request: { origin: string; method: string; path: string } };
+  undiciRequests.set(request, { origin: String(request.origin), method: request.method, path: request.path, created: performance.now() });
 });
 subscribe('undici:client:sendHeaders', (message) => {
   const entry = undiciRequests.get((message as { request: object }).request);
@@ -83,15 +83,42 @@ serveBenchCommands({
     const tokenMs = sum(idp.map((entry) => entry.done! - entry.created));
     const handshakeMs = sum(handshakes.map((entry) => entry.end! - entry.start));
     const requestMs = sum(ingress.map((entry) => entry.done! - (entry.headersSent ?? entry.created)));
+    // The same I/O in order, with the in-process stretches between (what the invoker computes there).
+    const windows: Window[] = [
+      ...spansIn.map((span, index) => ({ label: `SSM GetParameters #${index + 1}`, start: span.start, end: span.end! })),
+      ...idp.map((entry) => ({ label: `IdP ${entry.method} ${entry.path.split('?')[0]}`, start: entry.created, end: entry.done! })),
+      ...handshakes.map((entry) => ({ label: 'TLS handshake with the ingress', start: entry.start, end: entry.end! })),
+      ...ingress.map((entry) => ({ label: `${entry.method} ${entry.path} through the ingress`, start: entry.headersSent ?? entry.created, end: entry.done! })),
+    ].sort((a, b) => a.start - b.start);
     return {
       importMs,
       totalMs,
       secondMs,
       phases: { ssmMs, tokenMs, handshakeMs, requestMs, inProcessMs: totalMs - ssmMs - tokenMs - handshakeMs - requestMs },
+      timeline: timelineOf(windows, started, started + totalMs),
       counts: { ssmRequests: spansIn.length, idpRequests: idp.length, handshakes: handshakes.length, ingressRequests: ingress.length },
     };
   },
 });
+
+interface Window {
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** I/O windows and the in-process gaps between them, from the handler's start to its end. */
+function timelineOf(windows: Window[], start: number, end: number): Array<{ label: string; ms: number }> {
+  const timeline: Array<{ label: string; ms: number }> = [];
+  let at = start;
+  for (const window of windows) {
+    if (window.start > at) timeline.push({ label: 'in-process', ms: window.start - at });
+    timeline.push({ label: window.label, ms: window.end - Math.max(window.start, at) });
+    at = Math.max(at, window.end);
+  }
+  if (end > at) timeline.push({ label: 'in-process', ms: end - at });
+  return timeline;
+}
 
 function sum(values: number[]): number {
   return values.reduce((total, value) => total + value, 0);

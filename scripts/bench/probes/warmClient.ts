@@ -1,8 +1,10 @@
 /**
- * Child process of the warm benchmark: holds the three variants (floor, invoker bundle,
- * hand-rolled handler) in one process, so they share the CPU, the event loop and the GC, and
- * times batches of calls on command. Its stdout (the invoker's audit and EMF lines) goes to a file.
+ * Child process of the warm benchmark: holds every variant (floor, invoker bundle, the same bundle
+ * without its log and metrics lines, hand-rolled handler) in one process, so they share the CPU,
+ * the event loop and the GC, and times batches of calls on command. Its stdout (the invoker's
+ * audit and EMF lines) goes to a file.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { loadCatalog } from '../../../shared/catalog/loadCatalog.ts';
 import { authenticateCall } from '../../../shared/invoke/authenticateCall.ts';
 import { Deadline } from '../../../shared/invoke/deadline.ts';
@@ -13,6 +15,20 @@ import { handRolledVariant } from '../variants/handRolledVariant.ts';
 import { invokerVariant } from '../variants/invokerVariant.ts';
 
 const variants = new Map<VariantName, BenchVariant<any>>();
+
+// Time spent inside undici requests (creation to last byte, connection set-up included) during the
+// current call; the rest of a call's time is spent in the caller's own code.
+const requestStarts = new WeakMap<object, number>();
+let undiciMs = 0;
+subscribe('undici:request:create', (message) => {
+  requestStarts.set((message as { request: object }).request, performance.now());
+});
+const requestEnded = (message: unknown) => {
+  const started = requestStarts.get((message as { request: object }).request);
+  if (started !== undefined) undiciMs += performance.now() - started;
+};
+subscribe('undici:request:trailers', requestEnded);
+subscribe('undici:request:error', requestEnded);
 
 serveBenchCommands(
   {
@@ -26,6 +42,7 @@ serveBenchCommands(
       const identity = catalog.identities[service.identity]!;
       variants.set('floor', floorVariant(route, credentials));
       variants.set('invoker', await invokerVariant(bundlePath, serviceName, route));
+      variants.set('invokerQuiet', await invokerVariant(bundlePath, serviceName, route, { quiet: true }));
       variants.set(
         'handRolled',
         handRolledVariant(route, { cert: identity.tls.certParameter, key: identity.tls.keyParameter, ca: catalog.ingress.caParameter }),
@@ -37,16 +54,20 @@ serveBenchCommands(
       const variant = variants.get(name);
       if (!variant) throw new Error(`no variant ${name}`);
       const samples = new Array<number>(calls);
+      const outsideUndici = new Array<number>(calls);
       const cpuBefore = process.cpuUsage();
       for (let i = 0; i < calls; i++) {
         const prepared = variant.prepare();
+        undiciMs = 0;
         const started = performance.now();
         const status = await variant.run(prepared);
-        samples[i] = performance.now() - started;
+        const elapsed = performance.now() - started;
+        samples[i] = elapsed;
+        outsideUndici[i] = elapsed - undiciMs;
         if (status !== 200) throw new Error(`${name} call ${i} answered ${status}`);
       }
       const cpu = process.cpuUsage(cpuBefore);
-      return { samples, cpuMicros: cpu.user + cpu.system };
+      return { samples, outsideUndici, cpuMicros: cpu.user + cpu.system };
     },
   },
   async () => {

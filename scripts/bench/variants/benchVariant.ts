@@ -4,6 +4,11 @@ export const VariantName = {
   Floor: 'floor',
   /** meshgate's HttpInvokerFunction bundle, called the way the Lambda runtime calls it. */
   Invoker: 'invoker',
+  /**
+   * Diagnostic: the same bundle, a second instance imported with POWERTOOLS_LOG_LEVEL=SILENT and
+   * POWERTOOLS_METRICS_DISABLED=true: what the audit line and the EMF metrics line cost.
+   */
+  InvokerQuiet: 'invokerQuiet',
   /** A typical hand-rolled handler: SSM GetParameters and a new mTLS connection on every call. */
   HandRolled: 'handRolled',
 } as const;

@@ -19,6 +19,9 @@ export interface FloorCredentials {
 export function floorVariant(route: BenchRoute, credentials: FloorCredentials): BenchVariant<void> {
   const client = new Client(route.ingressUrl, {
     allowH2: true,
+    // Open for the whole run (undici's default 4 s idle close would reopen it between rounds).
+    keepAliveTimeout: 10 * 60_000,
+    keepAliveMaxTimeout: 10 * 60_000,
     connect: { ca: credentials.caPem, cert: credentials.certPem, key: credentials.keyPem, servername: route.authority },
   });
   const headers = { host: route.authority, authorization: `Bearer ${route.token}` };

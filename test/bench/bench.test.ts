@@ -1,0 +1,86 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../scripts/bench/benchReport.ts';
+import { formatBenchReport } from '../../scripts/bench/formatBenchReport.ts';
+import { repoRoot } from '../../scripts/bench/repoRoot.ts';
+import { runBench } from '../../scripts/bench/runBench.ts';
+import { findSecrets } from '../support/findSecrets.ts';
+
+// A smoke test of the harness with tiny counts: every stage runs and reports what it counted.
+// It asserts no timings (those belong to `npm run bench` on a quiet machine), only what is
+// deterministic: the I/O counted at the mesh, the audit lines, the shape of the report.
+describe('Function: runBench', () => {
+  const outDir = join(repoRoot, 'bench-results', `smoke-${process.pid}`);
+  const calls = 8;
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    report = await runBench({
+      calls,
+      rounds: 2,
+      warmupCalls: 2,
+      importSamples: 1,
+      coldSamples: 1,
+      memoryCalls: 20,
+      memoryBaselineCalls: 5,
+      // Other test files run on the same CPUs: no pinning here.
+      pinCpus: false,
+      outDir,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('times every variant the requested number of times, warm invoker calls doing no SSM, token or TLS I/O', () => {
+    expect(report.warm.variants.map((variant) => [variant.name, variant.latency.count])).toEqual([
+      ['floor', calls],
+      ['invoker', calls],
+      ['invokerQuiet', calls],
+      ['handRolled', calls],
+    ]);
+    const io = Object.fromEntries(report.warm.variants.map((variant) => [variant.name, variant.ioPerCall]));
+    expect(io.floor).toEqual({ ssmCalls: 0, tokenRequests: 0, handshakes: 0 });
+    expect(io.invoker).toEqual({ ssmCalls: 0, tokenRequests: 0, handshakes: 0 });
+    // The hand-rolled handler reads SSM and opens a connection on every call: the counters can see I/O.
+    expect(io.handRolled).toEqual({ ssmCalls: 1, tokenRequests: 0, handshakes: 1 });
+  });
+
+  it('keeps the audit line: one per invoker invocation, none from the quiet instance', () => {
+    expect(report.warm.invokerCalls).toBe(2 + calls);
+    expect(report.warm.auditLines).toBe(report.warm.invokerCalls);
+  });
+
+  it('counts a first invocation at the mesh: two SSM calls, one token request, one handshake', () => {
+    expect(report.firstInvocation.samples).toBe(1);
+    expect(report.firstInvocation.io).toEqual({ ssmCalls: 2, tokenRequests: 1, handshakes: 1 });
+    for (const value of Object.values(report.firstInvocation.phases).slice(0, 4)) expect(value).toBeGreaterThan(0);
+  });
+
+  it('builds each invoker and its dependencies-only bundle, and times their import', () => {
+    expect(report.bundles.map((bundle) => bundle.name)).toContain('http-invoker');
+    for (const bundle of report.bundles) {
+      expect(bundle.ownBytes).toBeGreaterThan(0);
+      expect(bundle.dependenciesBytes).toBeGreaterThan(0);
+      expect(bundle.bytes).toBeGreaterThan(bundle.ownBytes);
+    }
+    expect(report.importTimes.map((time) => time.name).sort()).toEqual(report.bundles.map((bundle) => bundle.name).sort());
+  });
+
+  it('reads memory at the baseline and at the end, in a process started with Lambda heap flags', () => {
+    expect(report.memory.checkpoints.map((point) => point.calls)).toEqual(expect.arrayContaining([5, 20]));
+    expect(report.memory.v8Flags).toEqual(['--max-semi-space-size=25', '--max-old-space-size=461']);
+    expect(report.memory.firstStackTrace.ms).toBeGreaterThan(0);
+  });
+
+  it('prints the tables and every target, and leaks no secret in its report or the invoker output it kept', async () => {
+    const text = formatBenchReport(report);
+    expect(text).toMatch(/^Warm invocations: 8 timed calls per variant in 2 interleaved rounds/m);
+    expect(text).toContain('Targets');
+    expect(report.targets.length).toBeGreaterThanOrEqual(9);
+    const stdout = await readFile(join(outDir, 'warm-client.stdout.log'), 'utf8');
+    expect(findSecrets(`${JSON.stringify(report)}\n${text}\n${stdout}`)).toEqual([]);
+  });
+});

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalMesh, type LocalMesh } from '../mesh/startLocalMesh.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LocalMesh } from '../mesh/startLocalMesh.ts';
+import { useLocalMesh } from '../support/useLocalMesh.ts';
 import { capturedLogRecords } from '../support/capturedOutput.ts';
-import { registerSecrets } from '../support/findSecrets.ts';
 import { Sandbox } from '../support/invokeHandler.ts';
 
 let mesh: LocalMesh;
-
-beforeAll(async () => {
-  mesh = await startLocalMesh();
-  Object.assign(process.env, mesh.env);
-  registerSecrets(mesh.secrets());
-});
-
-afterAll(async () => {
-  await mesh?.stop();
-});
+useLocalMesh((started) => (mesh = started));
 
 beforeEach(() => {
   mesh.orders.clearFaults();

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalMesh, type LocalMesh } from '../mesh/startLocalMesh.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LocalMesh } from '../mesh/startLocalMesh.ts';
+import { useLocalMesh } from '../support/useLocalMesh.ts';
 import { ForwarderMode, startTcpForwarder } from '../mesh/startTcpForwarder.ts';
-import { registerSecrets } from '../support/findSecrets.ts';
 import { errorJson, Sandbox } from '../support/invokeHandler.ts';
 import { transportCatalog } from './transportCatalog.ts';
 
@@ -14,16 +14,7 @@ const getOrder = { service: 'orders', path: '/v1/orders/7' };
 const ANSWER_SLACK_MS = 100;
 
 let mesh: LocalMesh;
-
-beforeAll(async () => {
-  mesh = await startLocalMesh();
-  Object.assign(process.env, mesh.env);
-  registerSecrets(mesh.secrets());
-});
-
-afterAll(async () => {
-  await mesh?.stop();
-});
+useLocalMesh((started) => (mesh = started));
 
 beforeEach(() => {
   mesh.orders.clearFaults();

@@ -1,22 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalMesh, type LocalMesh } from '../mesh/startLocalMesh.ts';
-import { registerSecrets } from '../support/findSecrets.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LocalMesh } from '../mesh/startLocalMesh.ts';
+import { useLocalMesh } from '../support/useLocalMesh.ts';
 import { Sandbox } from '../support/invokeHandler.ts';
 
 // A POST that ASL retries (or Lambda delivers twice) carries the same Idempotency-Key, and the
 // example service de-duplicates by it: one effect however many deliveries.
 let mesh: LocalMesh;
-
-beforeAll(async () => {
-  mesh = await startLocalMesh();
-  Object.assign(process.env, mesh.env);
-  registerSecrets(mesh.secrets());
-});
-
-afterAll(async () => {
-  await mesh?.stop();
-});
+useLocalMesh((started) => (mesh = started));
 
 beforeEach(() => {
   mesh.orders.reset();

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IdentityCredentials } from '../../shared/credentials/identityCredentials.ts';
 import { KEEP_ALIVE_MS, MeshPools } from '../../shared/transport/meshPool.ts';
 import { sendAttempt } from '../../shared/transport/sendAttempt.ts';
-import { startLocalMesh, type LocalMesh } from '../mesh/startLocalMesh.ts';
+import type { LocalMesh } from '../mesh/startLocalMesh.ts';
+import { useLocalMesh } from '../support/useLocalMesh.ts';
 import { startTcpForwarder, type TcpForwarder } from '../mesh/startTcpForwarder.ts';
-import { registerSecrets } from '../support/findSecrets.ts';
 import { Sandbox } from '../support/invokeHandler.ts';
 import { transportCatalog } from './transportCatalog.ts';
 
@@ -16,16 +16,7 @@ const getOrder = { service: 'orders', path: '/v1/orders/7' };
 const createOrder = { service: 'orders', method: 'POST', path: '/v1/orders', body: { sku: 'S-1' } };
 
 let mesh: LocalMesh;
-
-beforeAll(async () => {
-  mesh = await startLocalMesh({ ingressIdleTimeoutMs: INGRESS_IDLE_MS });
-  Object.assign(process.env, mesh.env);
-  registerSecrets(mesh.secrets());
-});
-
-afterAll(async () => {
-  await mesh?.stop();
-});
+useLocalMesh((started) => (mesh = started), { ingressIdleTimeoutMs: INGRESS_IDLE_MS });
 
 describe.each([
   ['h2', ['h2', 'http/1.1']],

@@ -7,11 +7,11 @@ import { parseServiceName } from '../task/parseServiceName.ts';
 import { parseTaskContext } from '../task/parseTaskContext.ts';
 import { parseTaskHeaders } from '../task/parseTaskHeaders.ts';
 import { parseTimeoutMs } from '../task/parseTimeoutMs.ts';
+import { assertTaskObject } from '../task/assertTaskObject.ts';
 import { quoteForMessage } from '../task/quoteForMessage.ts';
 import type { GrpcTask } from './grpcTask.ts';
 
 const FIELDS = ['service', 'rpc', 'message', 'metadata', 'timeoutMs', 'idempotencyKey', 'context'] as const;
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(FIELDS);
 const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
 const RPC = new RegExp(`^(?:${IDENTIFIER}\\.)*${IDENTIFIER}/${IDENTIFIER}$`);
 const MAX_RPC_LENGTH = 512;
@@ -29,12 +29,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function parseGrpcTask(input: unknown): GrpcTask {
   let service: string | undefined;
   try {
-    if (!isPlainObject(input)) throw new InvalidTaskError('task input must be a JSON object');
-    for (const key of Object.keys(input)) {
-      if (!KNOWN_FIELDS.has(key)) {
-        throw new InvalidTaskError(`unknown field ${quoteForMessage(key)}; allowed fields: ${FIELDS.join(', ')}`);
-      }
-    }
+    assertTaskObject(input, FIELDS);
     service = parseServiceName(ownField(input, 'service'));
     const task: GrpcTask = {
       service,

@@ -3,7 +3,6 @@ import { asInvalidTask } from './asInvalidTask.ts';
 import { assertPathTemplate } from './assertPathTemplate.ts';
 import { buildRequestTarget } from './buildRequestTarget.ts';
 import type { HttpTask } from './httpTask.ts';
-import { isPlainObject } from './isPlainObject.ts';
 import { ownField } from './ownField.ts';
 import { parseHttpMethod } from './parseHttpMethod.ts';
 import { parseIdempotencyKey } from './parseIdempotencyKey.ts';
@@ -16,13 +15,12 @@ import { parseTaskBody } from './parseTaskBody.ts';
 import { parseTaskContext } from './parseTaskContext.ts';
 import { parseTaskHeaders } from './parseTaskHeaders.ts';
 import { parseTimeoutMs } from './parseTimeoutMs.ts';
-import { quoteForMessage } from './quoteForMessage.ts';
+import { assertTaskObject } from './assertTaskObject.ts';
 
 const FIELDS = [
   'service', 'method', 'path', 'pathParams', 'query', 'headers', 'body', 'rawBody',
   'timeoutMs', 'successStatus', 'onHttpError', 'idempotencyKey', 'select', 'context',
 ] as const;
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(FIELDS);
 
 /**
  * Validates an HTTP task input (CONTRACT.md section 2) and returns it typed, defaults applied
@@ -37,13 +35,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set(FIELDS);
 export function parseHttpTask(input: unknown): HttpTask {
   let service: string | undefined;
   try {
-    if (!isPlainObject(input)) throw new InvalidTaskError('task input must be a JSON object');
-    for (const key of Object.keys(input)) {
-      // A typo ("pathparams", "timeout") must fail loudly rather than be ignored.
-      if (!KNOWN_FIELDS.has(key)) {
-        throw new InvalidTaskError(`unknown field ${quoteForMessage(key)}; allowed fields: ${FIELDS.join(', ')}`);
-      }
-    }
+    assertTaskObject(input, FIELDS);
     service = parseServiceName(ownField(input, 'service'));
     const method = parseHttpMethod(ownField(input, 'method'));
     const path = ownField(input, 'path');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnGuarded } from './spawnGuarded.ts';
 import { accessSync, constants as fsConstants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -95,48 +95,19 @@ export async function startNginxIngress(options: NginxIngressOptions): Promise<N
   writeFileSync(join(dir, 'client-ca.crt'), options.clientCaPem);
   writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, http1Port, options));
 
-  const child = spawn('sh', ['-c', guardScript, 'nginx-guard', dir, nginx, '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let outputTail = '';
-  const keepTail = (chunk: Buffer) => {
-    outputTail = (outputTail + chunk.toString('utf8')).slice(-2000);
-  };
-  child.stdout.on('data', keepTail);
-  child.stderr.on('data', keepTail);
-  child.stdin.on('error', () => {});
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    });
-    child.once('error', (error) => {
-      outputTail += `\n${error.message}`;
-      exited = true;
-      resolve();
-    });
-  });
+  const nginxProcess = spawnGuarded(guardScript, 'nginx-guard', [dir, nginx, '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;']);
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= (async () => {
-      if (!exited) {
-        child.stdin.end();
-        const killer = setTimeout(() => child.kill('SIGKILL'), 2000);
-        await exitedPromise;
-        clearTimeout(killer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    })();
+    stopping ??= nginxProcess.stop().then(() => rmSync(dir, { recursive: true, force: true }));
     return stopping;
   };
 
   try {
-    await Promise.all([waitForPort(port, () => exited), waitForPort(http1Port, () => exited)]);
+    await Promise.all([waitForPort(port, nginxProcess.exited), waitForPort(http1Port, nginxProcess.exited)]);
   } catch (error) {
     const log = readLog(dir);
     await stop();
-    throw new Error(`nginx did not start: ${outputTail.trim()} ${log.trim()}`, { cause: error });
+    throw new Error(`nginx did not start: ${nginxProcess.outputTail().trim()} ${log.trim()}`, { cause: error });
   }
 
   return {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnGuarded } from './spawnGuarded.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { freePort } from './freePort.ts';
@@ -35,46 +35,15 @@ const guardScript = [
 export async function startSsm(): Promise<LocalSsm> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  // moto_server runs under a small sh guard that kills it as soon as our end of its stdin closes:
-  // on stop(), and also when this process dies in any way (even SIGKILL), so no moto is ever orphaned.
-  const child = spawn('sh', ['-c', guardScript, 'moto-guard', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  // Output is drained (moto logs every request) and only its tail kept, for a failed start.
-  let outputTail = '';
-  const keepTail = (chunk: Buffer) => {
-    outputTail = (outputTail + chunk.toString('utf8')).slice(-2000);
-  };
-  child.stdout.on('data', keepTail);
-  child.stderr.on('data', keepTail);
-  child.stdin.on('error', () => {});
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    });
-    child.once('error', (error) => {
-      outputTail += `\n${error.message}`;
-      exited = true;
-      resolve();
-    });
-  });
-
-  const stop = async () => {
-    if (exited) return;
-    child.stdin.end();
-    // Only the guard can be killed from here; it is the last resort if the guard itself hangs.
-    const killer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    await exitedPromise;
-    clearTimeout(killer);
-  };
+  // moto_server runs under a guard that ends it when this process stops or dies (no orphaned moto).
+  const moto = spawnGuarded(guardScript, 'moto-guard', ['-H', '127.0.0.1', '-p', String(port)]);
+  const stop = () => moto.stop();
 
   try {
-    await waitUntilAnswering(endpoint, () => exited);
+    await waitUntilAnswering(endpoint, moto.exited);
   } catch (error) {
     await stop();
-    throw new Error(`moto_server did not start on ${endpoint}: ${outputTail.trim()}`, { cause: error });
+    throw new Error(`moto_server did not start on ${endpoint}: ${moto.outputTail().trim()}`, { cause: error });
   }
 
   const client = new SSMClient({

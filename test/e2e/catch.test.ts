@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertNoSecrets } from '../support/findSecrets.ts';
-import { QUERY_LANGUAGES, orderInput, startOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
+import { QUERY_LANGUAGES, orderInput, useOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
 import { requestsOf } from './support/requests.ts';
 import type { WorkflowResult } from '../../scripts/workflow/runWorkflow.ts';
 
 describe('Workflow: Catch on refused steps, compensation, parsed Cause', () => {
   let harness: OrderWorkflowHarness;
-
-  beforeAll(async () => {
-    harness = await startOrderWorkflowHarness();
-  });
-  afterAll(async () => {
-    await harness?.stop();
-  });
-  beforeEach(() => harness.reset());
+  useOrderWorkflowHarness((started) => (harness = started));
 
   /** The reservation ids the service handed out, as the ReserveItem states saw them. */
   const reservationIds = (result: WorkflowResult) =>

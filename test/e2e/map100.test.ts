@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { QUERY_LANGUAGES, orderInput, startOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
+import { describe, expect, it } from 'vitest';
+import { QUERY_LANGUAGES, orderInput, useOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
 import { keysOf, requestsOf, stockKeysOf } from './support/requests.ts';
 
 interface ItemOutput {
@@ -12,14 +12,7 @@ interface ItemOutput {
 
 describe('Workflow: a Map of 100 items', () => {
   let harness: OrderWorkflowHarness;
-
-  beforeAll(async () => {
-    harness = await startOrderWorkflowHarness();
-  });
-  afterAll(async () => {
-    await harness?.stop();
-  });
-  beforeEach(() => harness.reset());
+  useOrderWorkflowHarness((started) => (harness = started));
 
   describe.each(QUERY_LANGUAGES)('%s definition', (language) => {
     it('accounts for every item exactly once, through transient failures, with no duplicate side effect', async () => {

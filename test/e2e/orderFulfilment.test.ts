@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertNoSecrets } from '../support/findSecrets.ts';
-import { QUERY_LANGUAGES, orderInput, startOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
+import { QUERY_LANGUAGES, orderInput, useOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
 import { keysOf, requestsOf, stockKeysOf } from './support/requests.ts';
 
 describe('Workflow: order fulfilment, happy path', () => {
   let harness: OrderWorkflowHarness;
-
-  beforeAll(async () => {
-    harness = await startOrderWorkflowHarness();
-  });
-  afterAll(async () => {
-    await harness?.stop();
-  });
-  beforeEach(() => harness.reset());
+  useOrderWorkflowHarness((started) => (harness = started));
 
   describe.each(QUERY_LANGUAGES)('%s definition', (language) => {
     it('holds stock over gRPC and reserves every item, charges, confirms and outputs the order', async () => {

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { QUERY_LANGUAGES, orderInput, startOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
+import { describe, expect, it } from 'vitest';
+import { QUERY_LANGUAGES, orderInput, useOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
 import { keysOf, requestsOf } from './support/requests.ts';
 
 describe('Workflow: Retry on transient Mesh errors', () => {
   let harness: OrderWorkflowHarness;
-
-  beforeAll(async () => {
-    harness = await startOrderWorkflowHarness();
-  });
-  afterAll(async () => {
-    await harness?.stop();
-  });
-  beforeEach(() => harness.reset());
+  useOrderWorkflowHarness((started) => (harness = started));
 
   const attemptsOf = (result: Awaited<ReturnType<OrderWorkflowHarness['run']>>, state: string, index?: number) =>
     result.trace

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowResult } from '../../scripts/workflow/runWorkflow.ts';
 import { assertNoSecrets } from '../support/findSecrets.ts';
-import { QUERY_LANGUAGES, orderInput, startOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
+import { QUERY_LANGUAGES, orderInput, useOrderWorkflowHarness, type OrderWorkflowHarness } from './support/orderWorkflow.ts';
 import { requestsOf, stockKeysOf } from './support/requests.ts';
 
 interface ItemOutput {
@@ -13,14 +13,7 @@ interface ItemOutput {
 
 describe('Workflow: stock holds over gRPC (ReserveStock through the gRPC invoker)', () => {
   let harness: OrderWorkflowHarness;
-
-  beforeAll(async () => {
-    harness = await startOrderWorkflowHarness();
-  });
-  afterAll(async () => {
-    await harness?.stop();
-  });
-  beforeEach(() => harness.reset());
+  useOrderWorkflowHarness((started) => (harness = started));
 
   const itemsOf = (result: WorkflowResult) => (result.output as unknown as { reservations: ItemOutput[] }).reservations;
   const stockTrace = (result: WorkflowResult, index?: number) =>

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import { startLocalMesh, type LocalMesh } from '../../mesh/startLocalMesh.ts';
 import { registerSecrets } from '../../support/findSecrets.ts';
 import type { JsonValue } from '../../../scripts/workflow/jsonValue.ts';
@@ -117,4 +117,24 @@ export async function startOrderWorkflowHarness(): Promise<OrderWorkflowHarness>
       await mesh.stop();
     },
   };
+}
+
+/**
+ * Starts the harness once for the calling describe block, resets both services before each test
+ * (unless `resetEachTest` is false), and stops it afterwards.
+ *
+ * @example
+ * let harness: OrderWorkflowHarness;
+ * useOrderWorkflowHarness((started) => (harness = started));
+ */
+export function useOrderWorkflowHarness(onStarted: (harness: OrderWorkflowHarness) => void, { resetEachTest = true } = {}): void {
+  let harness: OrderWorkflowHarness | undefined;
+  beforeAll(async () => {
+    harness = await startOrderWorkflowHarness();
+    onStarted(harness);
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+  if (resetEachTest) beforeEach(() => harness?.reset());
 }

@@ -2,12 +2,11 @@
  * `npm run bench`: how close the warm invoker is to the wire, on the local mesh.
  *
  * Measures, in one run: warm latency (p50/p95/p99) of the HTTP invoker bundle against a raw undici
- * request over an open mTLS connection (the floor) and a hand-rolled handler (SSM + new connection
- * per call), plus the same bundle without its audit and EMF lines as a diagnostic, with the I/O per
- * warm call counted at the mesh; bundle sizes and import times against the invokers' dependencies
+ * request with the same headers over an open mTLS connection (the floor) and a hand-rolled handler
+ * (SSM + new connection per call), with the I/O per warm call counted at the mesh; bundle sizes and import times against the invokers' dependencies
  * alone; the first invocation of a fresh sandbox, step by step; memory after 10 000 warm calls
  * against 100. Measured processes start as Lambda starts the function (template.yaml's environment
- * and NODE_OPTIONS, Lambda's heap flags) with stdout (audit and EMF lines) going to files under
+ * and NODE_OPTIONS, Lambda's heap flags) with stdout (invocation records) piped to files under
  * bench-results/. Prints tables and writes bench-results/bench-<time>.json and
  * bench-results/latest.json. Exits 1 when a target is missed.
  *

@@ -7,6 +7,8 @@
  * (ReserveStock → gRPC invoker, the rest → HTTP invoker); makes the orders service answer the first
  * charge with 503 so a Retry shows, and the inventory service answer the first stock hold with
  * FAILED_PRECONDITION (out of stock) so a Catch shows; prints the trace and the output; stops everything.
+ * The functions' own output (invocation records, log lines) goes to a file named at the end, or,
+ * with `--logs`, to the terminal between the trace lines.
  *
  *   npm start [-- --jsonata] [-- --logs]
  *
@@ -25,17 +27,16 @@ import { localDefinitionSubstitutions } from './workflow/localDefinitionSubstitu
 import { localFunctionArn } from './workflow/localFunctionArn.ts';
 import { runWorkflow } from './workflow/runWorkflow.ts';
 import { WorkflowTrace } from './workflow/workflowTrace.ts';
+import { divertFunctionOutput, terminalPrinter } from './workflow/divertFunctionOutput.ts';
 
 /** Retry waits as written are 1 s × 2^n with full jitter; locally they are cut to this. */
 const RETRY_DELAY_MS = 250;
 
 const { values: flags } = parseArgs({ options: { jsonata: { type: 'boolean' }, logs: { type: 'boolean' } } });
 const language = flags.jsonata ? 'jsonata' : 'jsonpath';
-if (!flags.logs) {
-  // The function's own log lines and EMF metrics would bury the trace; `--logs` shows them.
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-}
+const print = terminalPrinter();
+// The functions' invocation records and log lines would bury the trace; `--logs` shows them.
+const diverted = flags.logs ? undefined : divertFunctionOutput('npm-start');
 
 const started = performance.now();
 const mesh = await startLocalMesh();
@@ -52,12 +53,12 @@ try {
   mesh.orders.injectFault({ status: 503, body: 'upstream overloaded' }, { pathPrefix: chargePath, times: 1 });
   mesh.inventory.injectFault({ code: 9, message: 'out of stock', details: [{ stockShortage: { sku: 'B-2', available: 0 } }] });
 
-  console.log(`meshgate · ${definitionPath}`);
-  console.log(`  local mesh up in ${Math.round(performance.now() - started)} ms: SSM ${mesh.ssm.endpoint}, IdP ${mesh.idp.issuer}, ingress ${mesh.ingress.url}`);
-  console.log(`  fault: the orders service answers 503 to the first request under ${chargePath} (the charge)`);
-  console.log('  fault: the inventory service answers FAILED_PRECONDITION (out of stock) to the first stock hold (gRPC)');
-  console.log(`  Retry waits cut to ${RETRY_DELAY_MS} ms (as written: 1 s × 2^n, at most 10 s, full jitter)\n`);
-  console.log(`  ${WorkflowTrace.header()}`);
+  print(`meshgate · ${definitionPath}`);
+  print(`  local mesh up in ${Math.round(performance.now() - started)} ms: SSM ${mesh.ssm.endpoint}, IdP ${mesh.idp.issuer}, ingress ${mesh.ingress.url}`);
+  print(`  fault: the orders service answers 503 to the first request under ${chargePath} (the charge)`);
+  print('  fault: the inventory service answers FAILED_PRECONDITION (out of stock) to the first stock hold (gRPC)');
+  print(`  Retry waits cut to ${RETRY_DELAY_MS} ms (as written: 1 s × 2^n, at most 10 s, full jitter)\n`);
+  print(`  ${WorkflowTrace.header()}`);
 
   const result = await runWorkflow({
     definition,
@@ -70,34 +71,34 @@ try {
     ),
     executionName: `local-${Date.now()}`,
     retryDelayMs: RETRY_DELAY_MS,
-    onTrace: (entry) => console.log(`  ${WorkflowTrace.format(entry)}`),
+    onTrace: (entry) => print(`  ${WorkflowTrace.format(entry)}`),
   });
 
-  console.log(`\n${result.status} in ${result.durationMs} ms (${result.engine}, ${result.executionArn})`);
-  if (result.status === 'SUCCEEDED') console.log(`output: ${formatJson(result.output, 140)}`);
-  else console.log(`error: ${result.error}\ncause: ${result.cause}`);
+  print(`\n${result.status} in ${result.durationMs} ms (${result.engine}, ${result.executionArn})`);
+  if (result.status === 'SUCCEEDED') print(`output: ${formatJson(result.output, 140)}`);
+  else print(`error: ${result.error}\ncause: ${result.cause}`);
 
-  console.log(`\nthe orders service received ${mesh.orders.requests.length} requests:`);
+  print(`\nthe orders service received ${mesh.orders.requests.length} requests:`);
   for (const request of mesh.orders.requests) {
     const key = request.headers['idempotency-key'];
-    console.log(`  ${request.method.padEnd(6)} ${request.path.padEnd(26)} ${typeof key === 'string' ? `idempotency-key ${key}` : ''}`);
+    print(`  ${request.method.padEnd(6)} ${request.path.padEnd(26)} ${typeof key === 'string' ? `idempotency-key ${key}` : ''}`);
   }
   const charges = mesh.orders.requests.filter((request) => request.method === 'PATCH' && request.path === chargePath);
   const chargeKeys = new Set(charges.map((request) => request.headers['idempotency-key']));
   const chargeAttempts = result.trace.filter((entry) => entry.state === 'Charge' && entry.outcome !== 'retry' && entry.outcome !== 'caught');
-  console.log(
+  print(
     `  Charge: ${chargeAttempts.map((entry) => `attempt ${entry.attempt} ${entry.outcome}`).join(', ')}; ` +
       `${charges.length} requests with ${chargeKeys.size} idempotency-key (one charge, however often ASL retries)`,
   );
 
-  console.log(`\nthe inventory service received ${mesh.inventory.requests.length} gRPC calls:`);
+  print(`\nthe inventory service received ${mesh.inventory.requests.length} gRPC calls:`);
   for (const request of mesh.inventory.requests) {
     const { sku, quantity } = request.message as { sku: string; quantity: number };
-    console.log(`  ${request.rpc.padEnd(32)} ${`${sku} × ${quantity}`.padEnd(12)} idempotency-key ${request.metadata['idempotency-key']}`);
+    print(`  ${request.rpc.padEnd(32)} ${`${sku} × ${quantity}`.padEnd(12)} idempotency-key ${request.metadata['idempotency-key']}`);
   }
   const stockHolds = result.trace.filter((entry) => entry.state === 'ReserveStock' && entry.outcome !== 'caught');
   const backordered = stockHolds.filter((entry) => entry.outcome === 'Mesh.ClientError');
-  console.log(
+  print(
     `  ReserveStock: ${stockHolds.length - backordered.length} held, ${backordered.length} out of stock ` +
       `(item ${backordered.map((entry) => entry.index).join(', ')}: Mesh.ClientError caught, backordered; the order goes on)`,
   );
@@ -112,5 +113,7 @@ try {
   const { grpcMeshPools } = await import('../shared/grpc/invokeGrpc.ts');
   await Promise.all([meshPools.closeAll(), grpcMeshPools.closeAll()]);
   await mesh.stop();
+  diverted?.restore();
+  if (diverted) print(`\nthe functions' own output (invocation records, log lines): ${diverted.path}`);
 }
 process.exitCode = succeeded ? 0 : 1;

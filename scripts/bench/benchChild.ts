@@ -4,7 +4,11 @@ import { closeSync, openSync } from 'node:fs';
 export interface BenchChildOptions {
   /** The child's whole environment. */
   env: NodeJS.ProcessEnv;
-  /** The child's stdout goes here (the invoker's audit and EMF lines); '/dev/null' to drop it. */
+  /**
+   * The child's stdout (the invoker's invocation records) ends up here. Through a pipe drained by
+   * `cat`, as Lambda collects a function's stdout through a pipe: a file would make every write
+   * synchronous, and draining it in this process would slow the mesh that runs here.
+   */
   stdoutPath: string;
   /** CPU to pin the child to with taskset, or undefined to leave it free. */
   cpu: number | undefined;
@@ -33,6 +37,8 @@ export class BenchChild {
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   readonly #exited: Promise<void>;
   #nextId = 1;
+  /** Resolves once everything the child wrote to stdout is in the file. */
+  #stdoutClosed: Promise<void> = Promise.resolve();
   #stderrTail = '';
 
   private constructor(child: ChildProcess) {
@@ -58,15 +64,21 @@ export class BenchChild {
   }
 
   static spawn(script: string, options: BenchChildOptions): BenchChild {
-    const stdout = openSync(options.stdoutPath, 'w');
+    const node = [process.execPath, ...(options.execArgv ?? []), script];
+    const [command, ...args] = options.cpu === undefined ? node : ['taskset', '-c', String(options.cpu), ...node];
+    const file = openSync(options.stdoutPath, 'w');
+    let drain: ChildProcess;
     try {
-      const node = [process.execPath, ...(options.execArgv ?? []), script];
-      const [command, ...args] = options.cpu === undefined ? node : ['taskset', '-c', String(options.cpu), ...node];
-      const child = spawn(command!, args, { env: options.env, stdio: ['ignore', stdout, 'pipe', 'ipc'] });
-      return new BenchChild(child);
+      drain = spawn('cat', { stdio: ['pipe', file, 'ignore'] });
     } finally {
-      closeSync(stdout);
+      closeSync(file);
     }
+    const child = spawn(command!, args, { env: options.env, stdio: ['ignore', drain.stdin!, 'pipe', 'ipc'] });
+    // The child holds the pipe now; cat ends when the child exits.
+    drain.stdin!.destroy();
+    const bench = new BenchChild(child);
+    bench.#stdoutClosed = new Promise((resolve) => drain.once('exit', () => resolve()));
+    return bench;
   }
 
   call<T>(command: string, params: unknown = {}): Promise<T> {
@@ -90,5 +102,6 @@ export class BenchChild {
       await this.#exited;
       clearTimeout(killer);
     }
+    await this.#stdoutClosed;
   }
 }

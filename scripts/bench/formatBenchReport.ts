@@ -2,9 +2,8 @@ import type { BenchReport } from './benchReport.ts';
 import { formatTable } from './formatTable.ts';
 
 const LABELS: Record<string, string> = {
-  floor: 'floor: raw undici, open mTLS connection',
+  floor: 'floor: raw undici, open mTLS connection, same headers',
   invoker: 'meshgate HttpInvoker (bundle)',
-  invokerQuiet: '  same, without audit + EMF lines (diagnostic)',
   handRolled: 'hand-rolled: SSM + new connection per call',
 };
 
@@ -50,7 +49,7 @@ export function formatBenchReport(report: BenchReport): string {
     `invoker ÷ floor: p50 ${x(warm.ratios.p50VsFloor)}, p95 ${x(warm.ratios.p95VsFloor)}, p99 ${x(warm.ratios.p99VsFloor)}; ` +
       `invoker ÷ hand-rolled: p50 ${x(warm.ratios.p50VsHandRolled)}, p95 ${x(warm.ratios.p95VsHandRolled)}`,
   );
-  out.push(`Audit lines written by the invoker: ${warm.auditLines} for ${warm.invokerCalls} invocations (stdout → ${warm.stdoutPath})`);
+  out.push(`Invocation records written by the invoker: ${warm.auditLines} for ${warm.invokerCalls} invocations (stdout → ${warm.stdoutPath})`);
 
   out.push('', `Cold start: bundles (scripts/build.ts) and import time (median of ${settings.importSamples} fresh processes each)`);
   out.push(

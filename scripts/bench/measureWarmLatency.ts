@@ -8,7 +8,7 @@ import type { BenchMesh, IoCounters } from './startBenchMesh.ts';
 import type { VariantName } from './variants/benchVariant.ts';
 
 const CLIENT_SCRIPT = new URL('./probes/warmClient.ts', import.meta.url).pathname;
-const ORDER: readonly VariantName[] = ['floor', 'invoker', 'invokerQuiet', 'handRolled'];
+const ORDER: readonly VariantName[] = ['floor', 'invoker', 'handRolled'];
 
 /** One variant's warm latency and the I/O the mesh saw per timed call. */
 export interface WarmVariantResult {
@@ -26,7 +26,7 @@ export interface WarmResult {
   variants: WarmVariantResult[];
   rounds: number;
   warmupCalls: number;
-  /** Audit lines (`meshgate invocation`) the invoker wrote to stdout, against its calls. */
+  /** Invocation records (`meshgate invocation`) the invoker wrote to stdout, against its calls. */
   auditLines: number;
   invokerCalls: number;
   stdoutPath: string;

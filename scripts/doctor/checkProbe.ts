@@ -8,7 +8,6 @@ import { redactSecrets } from '../../shared/logging/redactSecrets.ts';
 import { tracingHeaders } from '../../shared/observability/tracingHeaders.ts';
 import { cutUtf8 } from '../../shared/result/cutUtf8.ts';
 import { statusError } from '../../shared/result/statusError.ts';
-import { buildRequestTarget } from '../../shared/task/buildRequestTarget.ts';
 import { parseHttpTask } from '../../shared/task/parseHttpTask.ts';
 import { AttemptFailure } from '../../shared/transport/attemptFailure.ts';
 import type { MeshPools } from '../../shared/transport/meshPool.ts';
@@ -50,7 +49,7 @@ export async function checkProbe(
   let target: string;
   try {
     const task = parseHttpTask({ service: probe.service, method: 'GET', path: probe.path });
-    target = buildRequestTarget(task);
+    target = task.target;
     resolveHttpService(catalog, task.service, 'GET', target.split('?')[0]!);
   } catch (error) {
     return Step.fail('probe', subject, describeError(error), 'Probe a path the catalog allows for this service with GET (methods and paths).');

@@ -18,6 +18,8 @@ const catalogs = createSsmBackedCache<Catalog>();
 export async function loadCatalog(deadline: Deadline): Promise<Catalog> {
   const name = process.env.MESHGATE_CATALOG_PARAMETER;
   if (!name) throw new ConfigError('MESHGATE_CATALOG_PARAMETER is not set');
+  const cached = catalogs.fresh(name);
+  if (cached) return cached;
   return catalogs.get(name, async (_previous, context) => {
     const values = await readParameters([name], fallbackDeadline(deadline, context));
     const text = values.get(name)?.value;

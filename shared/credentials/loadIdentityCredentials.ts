@@ -47,8 +47,10 @@ export async function loadIdentityCredentials(
     secret: identity.oidc.secretParameter,
     ca: catalog.ingress.caParameter,
   };
-  const wantsJwk = identity.oidc.mode === 'self_signed' || identity.oidc.auth === 'private_key_jwt';
   const cacheKey = [identityName, names.cert, names.key, names.secret, names.ca].join('\n');
+  const cached = force ? undefined : credentials.fresh(cacheKey);
+  if (cached) return cached;
+  const wantsJwk = identity.oidc.mode === 'self_signed' || identity.oidc.auth === 'private_key_jwt';
   return credentials.get(
     cacheKey,
     async (previous, context): Promise<Loaded<IdentityCredentials>> => {

@@ -76,6 +76,12 @@ export class RefreshingCache<T> {
     return loading;
   }
 
+  /** The value if it is fresh, without loading: the warm path of every invocation, kept free of promises and closures. */
+  fresh(key: string): T | undefined {
+    const entry = this.#entries.get(key);
+    return entry && Date.now() < entry.freshUntil ? entry.value : undefined;
+  }
+
   /** The value without loading, fresh or not (for diagnostics and tests). */
   peek(key: string): T | undefined {
     return this.#entries.get(key)?.value;

@@ -18,14 +18,13 @@ import { authenticateCall } from '../invoke/authenticateCall.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../invoke/buildHttpOutput.ts';
 import { Deadline } from '../invoke/deadline.ts';
 import { defaultIdempotencyKey } from '../invoke/defaultIdempotencyKey.ts';
-import type { RemainingTime } from '../invoke/invokeHttp.ts';
-import { MESHGATE_VERSION } from '../invoke/meshgateVersion.ts';
+import type { InvokerContext } from '../invoke/invokerContext.ts';
+import { meshRequestHeaders } from '../invoke/meshRequestHeaders.ts';
 import type { InvocationRecord } from '../invoke/recordInvocation.ts';
 import { runRecordedInvocation } from '../invoke/runRecordedInvocation.ts';
 import { InvocationRetries } from '../invoke/invocationRetries.ts';
 import { attemptTimeoutMs } from '../invoke/attemptTimeoutMs.ts';
 import { withServiceDetail } from '../errors/withServiceDetail.ts';
-import { tracingHeaders } from '../observability/tracingHeaders.ts';
 import { errorDetail } from '../result/errorDetail.ts';
 import { AttemptFailure } from '../transport/attemptFailure.ts';
 import { MeshPools, type MeshPool } from '../transport/meshPool.ts';
@@ -66,11 +65,11 @@ interface PreparedCall {
  * @example
  * const output = await invokeGrpc({ service: 'inventory', rpc: 'inventory.v1.Inventory/Reserve', message: { sku: 'B-2' } }, context);
  */
-export async function invokeGrpc(input: unknown, lambdaContext: RemainingTime): Promise<GrpcOutput> {
-  return runRecordedInvocation((record, startedAt) => invoke(input, lambdaContext, startedAt, record), (output) => output.code);
+export async function invokeGrpc(input: unknown, lambdaContext: InvokerContext): Promise<GrpcOutput> {
+  return runRecordedInvocation(lambdaContext, (record, startedAt) => invoke(input, lambdaContext, startedAt, record), (output) => output.code);
 }
 
-async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: number, record: InvocationRecord): Promise<GrpcOutput> {
+async function invoke(input: unknown, lambdaContext: InvokerContext, startedAt: number, record: InvocationRecord): Promise<GrpcOutput> {
   const task = parseGrpcTask(input);
   // The audit line's method and path are the HTTP/2 request's: POST /package.Service/Method.
   Object.assign(record, { service: task.service, method: 'POST', pathTemplate: `/${task.rpc}`, context: task.context });
@@ -107,13 +106,7 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
     }
 
     const meshPool = grpcMeshPools.get(catalog.ingress.url, service.authority, credentials);
-    const headers = {
-      host: service.authority,
-      authorization: `Bearer ${token}`,
-      'user-agent': `meshgate/${MESHGATE_VERSION}`,
-      'x-request-id': requestId,
-      ...tracingHeaders(),
-    };
+    const headers = meshRequestHeaders(service.authority, token, requestId);
     try {
       prepared ??= await prepare(task, catalog, service, deadline, descriptorSchema, meshPool, headers);
       const timeoutMs = attemptTimeoutMs(task.timeoutMs, service.timeoutMs, deadline);

@@ -58,6 +58,8 @@ export async function getAccessToken(request: TokenRequest): Promise<AccessToken
     if (superseded !== undefined) tokens.delete(superseded);
     currentKeys.set(slot, key);
   }
+  const cached = request.force ? undefined : tokens.fresh(key);
+  if (cached) return cached;
   return tokens.get(
     key,
     async (_previous, context) => {

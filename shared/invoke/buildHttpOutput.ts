@@ -5,6 +5,7 @@ import { pickResponseHeaders } from '../result/pickResponseHeaders.ts';
 import { selectJsonPointer } from '../result/selectJsonPointer.ts';
 import type { AttemptResponse } from '../transport/sendAttempt.ts';
 import type { HttpOutput, InvocationMeta } from './httpOutput.ts';
+import { outputSizeBound } from './outputSizeBound.ts';
 
 /** Default cap on serialized output: under Step Functions' 256 KiB state payload limit, with room for the state's own data. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 240 * 1024;
@@ -28,14 +29,11 @@ export function buildHttpOutput(
   } catch (error) {
     throw isMeshError(error) ? error.withDetails({ service: meta.service, status: response.status }) : error;
   }
-  const output: HttpOutput = {
-    ok,
-    status: response.status,
-    headers: pickResponseHeaders(response.headers, service.responseHeaders),
-    body,
-    meta,
-  };
+  const headers = pickResponseHeaders(response.headers, service.responseHeaders);
+  const output: HttpOutput = { ok, status: response.status, headers, body, meta };
   const maxOutputBytes = service.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  // Serializing the whole output only to measure it is skipped when it cannot be too large.
+  if (outputSizeBound(response.body, headers) <= maxOutputBytes) return output;
   const size = Buffer.byteLength(JSON.stringify(output));
   if (size > maxOutputBytes) {
     throw new ResponseTooLargeError(`Output is ${size} bytes, over the ${maxOutputBytes}-byte cap`, {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import type { ServiceConfig } from '../catalog/catalogTypes.ts';
 import { loadCatalog } from '../catalog/loadCatalog.ts';
 import { resolveHttpService } from '../catalog/resolveHttpService.ts';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
@@ -10,7 +9,6 @@ import { errorDetail } from '../result/errorDetail.ts';
 import { parseRetryAfter } from '../result/parseRetryAfter.ts';
 import { isReturnableStatus, statusError } from '../result/statusError.ts';
 import type { HttpTask } from '../task/httpTask.ts';
-import { buildRequestTarget } from '../task/buildRequestTarget.ts';
 import { parseHttpTask } from '../task/parseHttpTask.ts';
 import { AttemptFailure } from '../transport/attemptFailure.ts';
 import { MeshPools } from '../transport/meshPool.ts';
@@ -20,18 +18,13 @@ import { authenticateCall } from './authenticateCall.ts';
 import { buildHttpOutput } from './buildHttpOutput.ts';
 import { Deadline } from './deadline.ts';
 import { defaultIdempotencyKey } from './defaultIdempotencyKey.ts';
+import { httpRequestHeaders } from './httpRequestHeaders.ts';
+import type { InvokerContext } from './invokerContext.ts';
 import type { HttpOutput } from './httpOutput.ts';
-import { MESHGATE_VERSION } from './meshgateVersion.ts';
-import { tracingHeaders } from '../observability/tracingHeaders.ts';
 import type { InvocationRecord } from './recordInvocation.ts';
 import { runRecordedInvocation } from './runRecordedInvocation.ts';
 import { InvocationRetries } from './invocationRetries.ts';
 import { attemptTimeoutMs } from './attemptTimeoutMs.ts';
-
-/** The only part of Lambda's context the invoker needs. */
-export interface RemainingTime {
-  getRemainingTimeInMillis(): number;
-}
 
 /** Lives for the sandbox: connections survive warm starts. */
 export const meshPools = new MeshPools();
@@ -44,14 +37,14 @@ const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
  * @example
  * const output = await invokeHttp({ service: 'orders', path: '/v1/orders/7' }, context);
  */
-export async function invokeHttp(input: unknown, lambdaContext: RemainingTime): Promise<HttpOutput> {
-  return runRecordedInvocation((record, startedAt) => invoke(input, lambdaContext, startedAt, record), (output) => output.status);
+export async function invokeHttp(input: unknown, lambdaContext: InvokerContext): Promise<HttpOutput> {
+  return runRecordedInvocation(lambdaContext, (record, startedAt) => invoke(input, lambdaContext, startedAt, record), (output) => output.status);
 }
 
-async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: number, record: InvocationRecord): Promise<HttpOutput> {
+async function invoke(input: unknown, lambdaContext: InvokerContext, startedAt: number, record: InvocationRecord): Promise<HttpOutput> {
   const task = parseHttpTask(input);
   Object.assign(record, { service: task.service, method: task.method, pathTemplate: task.path, context: task.context });
-  const target = buildRequestTarget(task);
+  const target = task.target;
   const deadline = Deadline.fromRemainingMs(lambdaContext.getRemainingTimeInMillis());
   const catalog = await loadCatalog(deadline).catch((error: unknown) => {
     throw withServiceDetail(error, task.service);
@@ -92,7 +85,7 @@ async function invoke(input: unknown, lambdaContext: RemainingTime, startedAt: n
 
     const timeoutMs = attemptTimeoutMs(task.timeoutMs, service.timeoutMs, deadline);
     if (timeoutMs <= 0) throw new TimeoutError('Deadline reached before the request could be sent', { service: task.service });
-    const headers = requestHeaders(task, service, token, requestId, idempotencyKey, contentType);
+    const headers = httpRequestHeaders({ authority: service.authority, token, requestId, taskHeaders: task.headers, idempotencyKey, contentType });
 
     const meshPool = meshPools.get(catalog.ingress.url, service.authority, credentials);
     let response: AttemptResponse;
@@ -129,26 +122,4 @@ function encodeBody(task: HttpTask): { body?: Buffer; contentType?: string } {
   if (!task.body) return {};
   if (task.body.kind === 'raw') return { body: task.body.bytes, contentType: task.body.contentType };
   return { body: Buffer.from(JSON.stringify(task.body.value)), contentType: 'application/json' };
-}
-
-function requestHeaders(
-  task: HttpTask,
-  service: ServiceConfig,
-  token: string,
-  requestId: string,
-  idempotencyKey: string | undefined,
-  contentType: string | undefined,
-): Record<string, string> {
-  return {
-    accept: 'application/json, */*;q=0.8',
-    ...task.headers,
-    // Set after the task's headers: parseHttpTask refuses these names, and the order makes sure.
-    host: service.authority,
-    authorization: `Bearer ${token}`,
-    'user-agent': `meshgate/${MESHGATE_VERSION}`,
-    'x-request-id': requestId,
-    ...tracingHeaders(),
-    ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-    ...(contentType ? { 'content-type': contentType } : {}),
-  };
 }

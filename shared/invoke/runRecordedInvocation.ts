@@ -1,19 +1,21 @@
 import { isMeshError } from '../errors/meshErrors.ts';
+import type { InvokerContext } from './invokerContext.ts';
 import { recordInvocation, type InvocationRecord } from './recordInvocation.ts';
 
 /**
- * Runs one invocation and writes its audit line and metrics whatever happens: the outcome is
+ * Runs one invocation and writes its invocation record whatever happens: the outcome is
  * the status (or gRPC code) on success, the error's name on failure.
  *
  * @example
- * return runRecordedInvocation((record, startedAt) => invoke(input, record, startedAt), (output) => output.status);
+ * return runRecordedInvocation(lambdaContext, (record, startedAt) => invoke(input, record, startedAt), (output) => output.status);
  */
 export async function runRecordedInvocation<T>(
+  lambdaContext: InvokerContext,
   run: (record: InvocationRecord, startedAt: number) => Promise<T>,
   outcomeOf: (output: T) => number,
 ): Promise<T> {
   const startedAt = performance.now();
-  const record: InvocationRecord = { attempts: 0 };
+  const record: InvocationRecord = { requestId: lambdaContext.awsRequestId, attempts: 0 };
   try {
     const output = await run(record, startedAt);
     record.status = outcomeOf(output);

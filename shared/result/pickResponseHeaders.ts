@@ -9,10 +9,13 @@ export const DEFAULT_RESPONSE_HEADERS = ['content-type', 'etag', 'location', 're
  */
 export function pickResponseHeaders(headers: IncomingHttpHeaders, extra: readonly string[] = []): Record<string, string> {
   const picked: Record<string, string> = {};
-  for (const name of [...DEFAULT_RESPONSE_HEADERS, ...extra]) {
-    if (!Object.hasOwn(headers, name)) continue;
-    const value = headers[name];
-    if (value !== undefined) picked[name] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
+  for (const name of DEFAULT_RESPONSE_HEADERS) pick(headers, name, picked);
+  for (const name of extra) pick(headers, name, picked);
   return picked;
+}
+
+function pick(headers: IncomingHttpHeaders, name: string, picked: Record<string, string>): void {
+  if (!Object.hasOwn(headers, name)) return;
+  const value = headers[name];
+  if (value !== undefined) picked[name] = Array.isArray(value) ? value.join(', ') : String(value);
 }

@@ -24,6 +24,8 @@ export interface HttpTask {
   path: string;
   pathParams: Record<string, string>;
   query: Record<string, QueryValue | QueryValue[]>;
+  /** The request target `buildRequestTarget` made of path, pathParams and query: filled, checked, encoded. */
+  target: string;
   headers: Record<string, string>;
   body?: HttpTaskBody;
   timeoutMs?: number;

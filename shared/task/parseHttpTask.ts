@@ -24,12 +24,12 @@ const FIELDS = [
 
 /**
  * Validates an HTTP task input (CONTRACT.md section 2) and returns it typed, defaults applied
- * (method GET, onHttpError "throw"). The path is filled and checked here too, so a task that
- * parses can always be turned into a request target. A field whose value is `undefined` counts
+ * (method GET, onHttpError "throw"). The path is filled, checked and encoded here too (`target`),
+ * so a bad one fails before any I/O and the work is done once. A field whose value is `undefined` counts
  * as absent; `null` is a value like any other (and refused wherever it is not allowed).
  * @example
  * const task = parseHttpTask({ service: 'orders', method: 'POST', path: '/v1/orders/{id}/confirm', pathParams: { id: 'A-17' } });
- * buildRequestTarget(task); // '/v1/orders/A-17/confirm'
+ * task.target; // '/v1/orders/A-17/confirm'
  * @throws InvalidTaskError for any input that breaks the rules, whatever its shape; it never throws anything else
  */
 export function parseHttpTask(input: unknown): HttpTask {
@@ -40,16 +40,18 @@ export function parseHttpTask(input: unknown): HttpTask {
     const method = parseHttpMethod(ownField(input, 'method'));
     const path = ownField(input, 'path');
     assertPathTemplate(path);
+    const pathParams = parsePathParams(ownField(input, 'pathParams'));
+    const query = parseQuery(ownField(input, 'query'));
     const task: HttpTask = {
       service,
       method,
       path,
-      pathParams: parsePathParams(ownField(input, 'pathParams')),
-      query: parseQuery(ownField(input, 'query')),
+      pathParams,
+      query,
+      target: buildRequestTarget({ path, pathParams, query }),
       headers: parseTaskHeaders(ownField(input, 'headers')),
       onHttpError: parseOnHttpError(ownField(input, 'onHttpError')),
     };
-    buildRequestTarget(task); // fills and checks the path now, so a bad one fails before any I/O
     const body = parseTaskBody(ownField(input, 'body'), ownField(input, 'rawBody'), method);
     if (body !== undefined) task.body = body;
     const timeoutMs = parseTimeoutMs(ownField(input, 'timeoutMs'));

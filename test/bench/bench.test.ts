@@ -38,7 +38,6 @@ describe('Function: runBench', () => {
     expect(report.warm.variants.map((variant) => [variant.name, variant.latency.count])).toEqual([
       ['floor', calls],
       ['invoker', calls],
-      ['invokerQuiet', calls],
       ['handRolled', calls],
     ]);
     const io = Object.fromEntries(report.warm.variants.map((variant) => [variant.name, variant.ioPerCall]));
@@ -48,7 +47,7 @@ describe('Function: runBench', () => {
     expect(io.handRolled).toEqual({ ssmCalls: 1, tokenRequests: 0, handshakes: 1 });
   });
 
-  it('keeps the audit line: one per invoker invocation, none from the quiet instance', () => {
+  it('keeps the invocation record: one per invoker invocation', () => {
     expect(report.warm.invokerCalls).toBe(2 + calls);
     expect(report.warm.auditLines).toBe(report.warm.invokerCalls);
   });

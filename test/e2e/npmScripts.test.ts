@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findSecrets } from '../support/findSecrets.ts';
@@ -32,7 +33,16 @@ describe('npm scripts', () => {
     expect(stdout).toMatch(/^\s+ReserveStock \[\d\]\s+1\s+caught\s+→ ReadStockShortage$/m);
     expect(stdout).toMatch(/^the inventory service received 3 gRPC calls:$/m);
     expect(stdout).toMatch(/ReserveStock: 2 held, 1 out of stock/);
-    expect(findSecrets(stdout + stderr)).toEqual([]);
+    // The functions' own output went to a file, one invocation record per Task invocation.
+    expect(stdout).not.toContain('"message":"meshgate invocation"');
+    const logPath = /^the functions' own output \(invocation records, log lines\): (.+)$/m.exec(stdout)?.[1];
+    expect(logPath).toBeDefined();
+    const functionOutput = await readFile(logPath!, 'utf8');
+    await rm(logPath!);
+    const records = functionOutput.split('\n').filter((line) => line.includes('"message":"meshgate invocation"'));
+    // 3 stock holds, 3 reservations, 2 charge attempts, 1 confirm.
+    expect(records).toHaveLength(9);
+    expect(findSecrets(stdout + stderr + functionOutput)).toEqual([]);
   }, 90_000);
 
   it('npm start -- --jsonata runs the JSONata definition the same way', async () => {

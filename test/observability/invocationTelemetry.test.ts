@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalMesh } from '../mesh/startLocalMesh.ts';
 import { useLocalMesh } from '../support/useLocalMesh.ts';
 import { capturedLogRecords } from '../support/capturedOutput.ts';
+import { emfProblems } from '../support/emfDocument.ts';
 import { Sandbox } from '../support/invokeHandler.ts';
 
 let mesh: LocalMesh;
@@ -13,17 +14,20 @@ beforeEach(() => {
 });
 
 interface EmfRecord {
-  _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+  _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
   [key: string]: unknown;
 }
 
-/** The EMF blobs Powertools Metrics wrote to stdout during this test. */
-function emfRecords(): EmfRecord[] {
-  return capturedLogRecords().filter((record): record is EmfRecord => typeof record._aws === 'object');
+/** The invocation records written during this test: each one the audit line and an EMF document. */
+function invocationRecords(): EmfRecord[] {
+  return capturedLogRecords().filter((record): record is EmfRecord => record.message === 'meshgate invocation');
 }
 
-function withMetric(name: string): EmfRecord[] {
-  return emfRecords().filter((record) => record._aws.CloudWatchMetrics[0]!.Metrics.some((metric) => metric.Name === name));
+/** Records with a directive for `name`, and that directive. */
+function withMetric(name: string): Array<{ record: EmfRecord; directive: EmfRecord['_aws']['CloudWatchMetrics'][number] }> {
+  return invocationRecords().flatMap((record) =>
+    record._aws.CloudWatchMetrics.filter((directive) => directive.Metrics.some((metric) => metric.Name === name)).map((directive) => ({ record, directive })),
+  );
 }
 
 const getOrder = { service: 'orders', path: '/v1/orders/{orderId}', pathParams: { orderId: 'A-17' } };
@@ -34,33 +38,51 @@ const context = {
 
 describe('Invocation telemetry (through the local mesh)', () => {
   describe('metrics', () => {
-    it('emits latency and attempts in namespace meshgate with dimension meshService, flushed per invocation', async () => {
+    it('writes one invocation record per invocation, a valid EMF document with durationMs and attempts by service and meshService', async () => {
       // Prepare
       const sandbox = await new Sandbox().coldStart();
       // Act
       await sandbox.invoke(getOrder);
       await sandbox.invoke({ ...getOrder, service: 'orders-basic' });
       // Assess
-      const [first, second] = withMetric('latency');
-      expect(withMetric('latency')).toHaveLength(2);
-      const directive = first!._aws.CloudWatchMetrics[0]!;
-      expect(directive.Namespace).toBe('meshgate');
-      expect(directive.Dimensions).toEqual([['service', 'meshService']]);
-      expect(directive.Metrics).toEqual(
-        expect.arrayContaining([
-          { Name: 'latency', Unit: 'Milliseconds' },
+      const records = invocationRecords();
+      expect(records).toHaveLength(2);
+      for (const record of records) expect(emfProblems(record)).toEqual([]);
+      const [first, second] = withMetric('durationMs');
+      expect(first!.directive).toEqual({
+        Namespace: 'meshgate',
+        Dimensions: [['service', 'meshService']],
+        Metrics: [
+          { Name: 'durationMs', Unit: 'Milliseconds' },
           { Name: 'attempts', Unit: 'Count' },
-        ]),
-      );
-      expect(first).toMatchObject({ service: 'meshgate', meshService: 'orders', attempts: 1 });
-      expect(first!.latency).toEqual(expect.any(Number));
-      expect(second).toMatchObject({ meshService: 'orders-basic', attempts: 1 });
+        ],
+      });
+      expect(first!.record).toMatchObject({ service: 'meshgate', meshService: 'orders', attempts: 1, durationMs: expect.any(Number) });
+      expect(second!.record).toMatchObject({ meshService: 'orders-basic', attempts: 1 });
+      expect(Math.abs(first!.record._aws.Timestamp - Date.now())).toBeLessThan(60_000);
       expect(withMetric('errors')).toEqual([]);
     });
 
-    it('captures a ColdStart metric once per sandbox', async () => {
-      // Prepare: Lambda sets this for on-demand sandboxes; Powertools counts cold starts only then.
+    it('keeps the record, and so the metrics, whatever the log level', async () => {
+      // Prepare: Lambda's log-level filter and Powertools both drop lines below the level by their `level` field.
+      process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+      try {
+        const sandbox = await new Sandbox().coldStart();
+        // Act
+        await sandbox.invoke(getOrder);
+      } finally {
+        delete process.env.POWERTOOLS_LOG_LEVEL;
+      }
+      // Assess
+      const [record] = invocationRecords();
+      expect(record).toBeDefined();
+      expect(record).not.toHaveProperty('level');
+    });
+
+    it('counts a ColdStart once per on-demand sandbox, by service and function_name', async () => {
+      // Prepare: Lambda sets these; provisioned-concurrency sandboxes do not count as cold starts.
       process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+      process.env.AWS_LAMBDA_FUNCTION_NAME = 'HttpInvokerFunction';
       try {
         const sandbox = await new Sandbox().coldStart();
         // Act
@@ -68,14 +90,18 @@ describe('Invocation telemetry (through the local mesh)', () => {
         await sandbox.invoke(getOrder);
       } finally {
         delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+        delete process.env.AWS_LAMBDA_FUNCTION_NAME;
       }
       // Assess
       const coldStarts = withMetric('ColdStart');
       expect(coldStarts).toHaveLength(1);
-      expect(coldStarts[0]).toMatchObject({ ColdStart: 1, function_name: 'HttpInvokerFunction' });
+      expect(coldStarts[0]!.directive.Dimensions).toEqual([['service', 'function_name']]);
+      expect(coldStarts[0]!.record).toMatchObject({ ColdStart: 1, function_name: 'HttpInvokerFunction', cold_start: true });
+      expect(invocationRecords().map((record) => record.cold_start)).toEqual([true, false]);
+      for (const record of invocationRecords()) expect(emfProblems(record)).toEqual([]);
     });
 
-    it('counts errors by name with dimensions meshService and error, and the attempts the retry took', async () => {
+    it('counts errors by name with dimensions service, meshService and error, and the attempts the retry took', async () => {
       // Prepare
       const sandbox = await new Sandbox().coldStart();
       // A 401 forces one refresh and a second attempt, which meets the 503.
@@ -85,23 +111,38 @@ describe('Invocation telemetry (through the local mesh)', () => {
       const error = await sandbox.invokeError(getOrder);
       // Assess
       expect(error.name).toBe('Mesh.Unavailable');
-      const [errors] = withMetric('errors');
-      expect(errors!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'meshgate', Dimensions: [['service', 'meshService', 'error']] });
-      expect(errors).toMatchObject({ meshService: 'orders', error: 'Mesh.Unavailable', errors: 1 });
-      expect(withMetric('errors')).toHaveLength(1);
-      expect(withMetric('latency')[0]).toMatchObject({ meshService: 'orders', attempts: 2 });
+      const errors = withMetric('errors');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.directive).toMatchObject({ Namespace: 'meshgate', Dimensions: [['service', 'meshService', 'error']] });
+      expect(errors[0]!.record).toMatchObject({ meshService: 'orders', error: 'Mesh.Unavailable', errors: 1, attempts: 2, outcome: 'Mesh.Unavailable' });
+      expect(emfProblems(errors[0]!.record)).toEqual([]);
     });
 
-    it('files invocations that never resolved a service under meshService "unresolved"', async () => {
+    it('files invocations that never resolved a service under meshService "unresolved", the requested name kept out of every dimension', async () => {
       const sandbox = await new Sandbox().coldStart();
       await sandbox.invokeError({ service: 'no-such-service-4711', path: '/v1/x' });
       await sandbox.invokeError({ service: 'orders', path: '/v1/../etc' });
-      const errors = withMetric('errors');
-      expect(errors.map((record) => [record.meshService, record.error])).toEqual([
+      const records = invocationRecords();
+      expect(records.map((record) => [record.meshService, record.error])).toEqual([
         ['unresolved', 'Mesh.UnknownService'],
         ['unresolved', 'Mesh.InvalidTask'],
       ]);
-      expect(JSON.stringify(emfRecords())).not.toContain('no-such-service-4711');
+      const dimensionValues = records.flatMap((record) => record._aws.CloudWatchMetrics.flatMap((directive) => directive.Dimensions.flat().map((key) => record[key])));
+      expect(dimensionValues).not.toContain('no-such-service-4711');
+      expect(records[0]!.requestedService).toBe('no-such-service-4711');
+    });
+
+    it('writes the record without metrics when POWERTOOLS_METRICS_DISABLED is true', async () => {
+      process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+      try {
+        const sandbox = await new Sandbox().coldStart();
+        await sandbox.invoke(getOrder);
+      } finally {
+        delete process.env.POWERTOOLS_METRICS_DISABLED;
+      }
+      const [record] = invocationRecords();
+      expect(record).toMatchObject({ meshService: 'orders', durationMs: expect.any(Number), attempts: 1 });
+      expect(record).not.toHaveProperty('_aws');
     });
   });
 
@@ -155,12 +196,25 @@ describe('Invocation telemetry (through the local mesh)', () => {
       expect(JSON.stringify(audit)).not.toContain('A-17');
     });
 
-    it('records the error name of a failed invocation', async () => {
+    it('records the error name of a failed invocation, joined to the failure log line by the Lambda request id', async () => {
       const sandbox = await new Sandbox().coldStart();
       mesh.orders.injectFault({ status: 404 });
       await sandbox.invokeError({ ...getOrder, context });
       const audit = capturedLogRecords().filter((record) => record.message === 'meshgate invocation');
       expect(audit.at(-1)).toMatchObject({ outcome: 'Mesh.ClientError', attempts: 1, meshService: 'orders' });
+      // The failure line comes from Powertools Logger, with the Lambda context the middleware added.
+      const failure = capturedLogRecords().find((record) => record.message === 'meshgate invocation failed');
+      expect(failure).toMatchObject({ level: 'ERROR', function_name: 'HttpInvokerFunction', function_request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(audit.at(-1)!.function_request_id).toBe(failure!.function_request_id);
+    });
+
+    it('carries the fields Powertools Logger gives every line: timestamp, service, X-Ray trace id', async () => {
+      process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+      const sandbox = await new Sandbox().coldStart();
+      await sandbox.invoke(getOrder);
+      const [audit] = capturedLogRecords().filter((record) => record.message === 'meshgate invocation');
+      expect(audit).toMatchObject({ service: 'meshgate', xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793' });
+      expect(new Date(String(audit!.timestamp)).toISOString()).toBe(audit!.timestamp);
     });
   });
 });

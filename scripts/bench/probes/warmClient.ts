@@ -1,8 +1,7 @@
 /**
- * Child process of the warm benchmark: holds every variant (floor, invoker bundle, the same bundle
- * without its log and metrics lines, hand-rolled handler) in one process, so they share the CPU,
- * the event loop and the GC, and times batches of calls on command. Its stdout (the invoker's
- * audit and EMF lines) goes to a file.
+ * Child process of the warm benchmark: holds every variant (floor, invoker bundle, hand-rolled
+ * handler) in one process, so they share the CPU, the event loop and the GC, and times batches of
+ * calls on command. Its stdout (the invoker's invocation records) goes through a pipe to a file.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { loadCatalog } from '../../../shared/catalog/loadCatalog.ts';
@@ -42,7 +41,6 @@ serveBenchCommands(
       const identity = catalog.identities[service.identity]!;
       variants.set('floor', floorVariant(route, credentials));
       variants.set('invoker', await invokerVariant(bundlePath, serviceName, route));
-      variants.set('invokerQuiet', await invokerVariant(bundlePath, serviceName, route, { quiet: true }));
       variants.set(
         'handRolled',
         handRolledVariant(route, { cert: identity.tls.certParameter, key: identity.tls.keyParameter, ca: catalog.ingress.caParameter }),

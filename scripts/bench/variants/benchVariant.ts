@@ -1,14 +1,13 @@
 /** The three ways of making the same call that the warm benchmark puts side by side. */
 export const VariantName = {
-  /** A raw undici request over an already-open mTLS connection: the floor. */
+  /**
+   * A raw undici request over an already-open mTLS connection: the floor. It sends the very
+   * headers the invoker sends (fresh ids per call, built outside the timed region), so both put
+   * the same bytes on the wire and the difference is the invoker's own work.
+   */
   Floor: 'floor',
   /** meshgate's HttpInvokerFunction bundle, called the way the Lambda runtime calls it. */
   Invoker: 'invoker',
-  /**
-   * Diagnostic: the same bundle, a second instance imported with POWERTOOLS_LOG_LEVEL=SILENT and
-   * POWERTOOLS_METRICS_DISABLED=true: what the audit line and the EMF metrics line cost.
-   */
-  InvokerQuiet: 'invokerQuiet',
   /** A typical hand-rolled handler: SSM GetParameters and a new mTLS connection on every call. */
   HandRolled: 'handRolled',
 } as const;

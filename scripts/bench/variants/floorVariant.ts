@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'undici';
+import { httpRequestHeaders } from '../../../shared/invoke/httpRequestHeaders.ts';
+import { amznTraceId } from '../amznTraceId.ts';
 import type { BenchRoute, BenchVariant } from './benchVariant.ts';
 
 export interface FloorCredentials {
@@ -10,13 +13,15 @@ export interface FloorCredentials {
 /**
  * The floor: one undici Client over one mTLS connection to the ingress (opened on the first
  * call, during warm-up), the same SNI and authority as the invoker, a bearer token fetched once,
- * the same path; the body read as bytes. Nothing an invoker could skip is left in it.
+ * the same path and the same headers as the invoker's (`httpRequestHeaders`, with a new trace
+ * and request id per call, as the invoker sends them, built before the timed region); the body
+ * read as bytes. Nothing an invoker could skip is left in it.
  *
  * @example
  * const floor = floorVariant(route, credentials);
  * const status = await floor.run(floor.prepare());
  */
-export function floorVariant(route: BenchRoute, credentials: FloorCredentials): BenchVariant<void> {
+export function floorVariant(route: BenchRoute, credentials: FloorCredentials): BenchVariant<Record<string, string>> {
   const client = new Client(route.ingressUrl, {
     allowH2: true,
     // Open for the whole run (undici's default 4 s idle close would reopen it between rounds).
@@ -24,11 +29,14 @@ export function floorVariant(route: BenchRoute, credentials: FloorCredentials): 
     keepAliveMaxTimeout: 10 * 60_000,
     connect: { ca: credentials.caPem, cert: credentials.certPem, key: credentials.keyPem, servername: route.authority },
   });
-  const headers = { host: route.authority, authorization: `Bearer ${route.token}` };
   return {
     name: 'floor',
-    prepare: () => undefined,
-    async run() {
+    prepare() {
+      // As the Lambda runtime does before each invocation: the tracing headers derive from it.
+      process.env._X_AMZN_TRACE_ID = amznTraceId();
+      return httpRequestHeaders({ authority: route.authority, token: route.token, requestId: randomUUID() });
+    },
+    async run(headers) {
       const response = await client.request({ method: 'GET', path: route.path, headers });
       await response.body.arrayBuffer();
       return response.statusCode;

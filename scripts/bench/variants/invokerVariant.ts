@@ -23,12 +23,11 @@ export async function invokerVariant(
   bundlePath: string,
   service: string,
   route: Pick<BenchRoute, 'path'>,
-  { quiet = false }: { quiet?: boolean } = {},
 ): Promise<BenchVariant<{ event: unknown; context: Context }>> {
-  const handler = quiet ? await importQuietly(bundlePath) : await importHandler(pathToFileURL(bundlePath).href);
+  const handler = ((await import(pathToFileURL(bundlePath).href)) as { handler: Handler }).handler;
   const event = benchTask(service, route);
   return {
-    name: quiet ? 'invokerQuiet' : 'invoker',
+    name: 'invoker',
     prepare() {
       process.env._X_AMZN_TRACE_ID = amznTraceId();
       return { event: JSON.parse(event), context: lambdaContext() };
@@ -39,30 +38,4 @@ export async function invokerVariant(
     },
     close: async () => undefined,
   };
-}
-
-async function importHandler(href: string): Promise<Handler> {
-  return ((await import(href)) as { handler: Handler }).handler;
-}
-
-/**
- * A second, separate instance of the bundle (another URL is another module) whose Powertools
- * Logger and Metrics are built while logging and metrics are switched off: they read these
- * settings when constructed, so the first instance keeps logging.
- */
-async function importQuietly(bundlePath: string): Promise<Handler> {
-  // Lambda's log level (AWS_LAMBDA_LOG_LEVEL) would override Powertools' own.
-  const quiet: Record<string, string | undefined> = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AWS_LAMBDA_LOG_LEVEL: undefined };
-  const saved = Object.fromEntries(Object.keys(quiet).map((name) => [name, process.env[name]]));
-  for (const [name, value] of Object.entries(quiet)) restore(name, value);
-  try {
-    return await importHandler(`${pathToFileURL(bundlePath).href}?instance=quiet`);
-  } finally {
-    for (const [name, value] of Object.entries(saved)) restore(name, value);
-  }
-}
-
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
 }

@@ -63,6 +63,21 @@ describe('Class: RefreshingCache', () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 
+  it('hands out a value through fresh() only while it is fresh, without loading', async () => {
+    // Prepare
+    const cache = newCache();
+    const { load } = scriptedLoader({ value: 'v1' });
+    expect(cache.fresh('k')).toBeUndefined();
+    await cache.get('k', load);
+
+    // Act & Assess
+    vi.advanceTimersByTime(MAX_AGE_MS - 1);
+    expect(cache.fresh('k')).toBe('v1');
+    vi.advanceTimersByTime(1);
+    expect(cache.fresh('k')).toBeUndefined();
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
   it('shares one in-flight load between concurrent callers', async () => {
     // Prepare
     const cache = newCache();

@@ -234,6 +234,7 @@ describe('Function: parseHttpTask (properties)', () => {
       fc.property(query, (input) => {
         const task = parseHttpTask({ service: 'orders', path: '/v1', query: input });
         const target = buildRequestTarget(task);
+        expect(task.target).toBe(target);
         const expected = Object.entries(input).flatMap(([key, item]) => (Array.isArray(item) ? item : [item]).map((one) => [key, String(one)]));
         const queryAt = target.indexOf('?');
         const actual = queryAt === -1 ? [] : [...new URLSearchParams(target.slice(queryAt + 1))];

@@ -17,7 +17,7 @@ describe('Function: parseHttpTask', () => {
 
       // Assess
       expect(task).toEqual({
-        service: 'orders', method: 'GET', path: '/v1/orders', pathParams: {}, query: {}, headers: {}, onHttpError: 'throw',
+        service: 'orders', method: 'GET', path: '/v1/orders', pathParams: {}, query: {}, target: '/v1/orders', headers: {}, onHttpError: 'throw',
       });
     });
 
@@ -37,8 +37,8 @@ describe('Function: parseHttpTask', () => {
       // Assess
       expect(task).toEqual({
         service: 'orders', method: 'POST', path: '/v1/orders/{orderId}/confirm', pathParams: { orderId: 'A-17' },
-        query: { expand: ['items', 'customer'], dryRun: false }, headers: { 'x-tenant': 'acme' },
-        body: { kind: 'json', value: { note: 'any JSON value' } }, timeoutMs: 5000, successStatus: [200, 201, 202],
+        query: { expand: ['items', 'customer'], dryRun: false }, target: '/v1/orders/A-17/confirm?expand=items&expand=customer&dryRun=false',
+        headers: { 'x-tenant': 'acme' }, body: { kind: 'json', value: { note: 'any JSON value' } }, timeoutMs: 5000, successStatus: [200, 201, 202],
         onHttpError: 'throw', idempotencyKey: 'key-1', select: '/data/order',
         context: { executionId: 'arn:exec', stateName: 'Confirm', retryCount: 0 },
       });

@@ -52,31 +52,37 @@ interface Batch {
 }
 
 /**
- * Every variant in one child process, warmed up, then timed in rounds: each round runs every
- * variant's share of the calls, the order changing from round to round, so drift and noise land
- * on all of them alike. The mesh's counters are read around each timed batch only.
+ * Each variant in a child process of its own (a sandbox holds one function), all started and
+ * warmed up first, then timed in rounds: each round runs every variant's share of the calls, the
+ * order changing from round to round, so drift and noise land on all of them alike. One child at
+ * a time is busy, on the same CPU. The mesh's counters are read around each timed batch only.
  *
  * @example
  * const warm = await measureWarmLatency(bench, { bundlePath, service: 'orders', path: '/v1/orders/7', calls: 2000, rounds: 20, ... });
  */
 export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions): Promise<WarmResult> {
   const stdoutPath = join(options.outDir, 'warm-client.stdout.log');
-  const child = BenchChild.spawn(CLIENT_SCRIPT, {
-    env: { ...options.runtime.environment, ...bench.env },
-    execArgv: options.runtime.v8Flags,
-    stdoutPath,
-    cpu: options.cpu,
-  });
+  const children = new Map<VariantName, BenchChild>();
   const batches = new Map<VariantName, Batch[]>(ORDER.map((name) => [name, []]));
   const io = new Map<VariantName, IoCounters>(ORDER.map((name) => [name, { ssmCalls: 0, tokenRequests: 0, handshakes: 0 }]));
   try {
-    await child.call('setup', { bundlePath: options.bundlePath, service: options.service, path: options.path });
-    for (const name of ORDER) await child.call('batch', { variant: name, calls: options.warmupCalls });
+    for (const name of ORDER) {
+      const child = BenchChild.spawn(CLIENT_SCRIPT, {
+        env: { ...options.runtime.environment, ...bench.env },
+        execArgv: options.runtime.v8Flags,
+        // Only the invoker writes to stdout (its invocation records).
+        stdoutPath: name === 'invoker' ? stdoutPath : '/dev/null',
+        cpu: options.cpu,
+      });
+      children.set(name, child);
+      await child.call('setup', { variant: name, bundlePath: options.bundlePath, service: options.service, path: options.path });
+      await child.call('batch', { calls: options.warmupCalls });
+    }
     const perRound = splitEvenly(options.calls, options.rounds);
     for (const [round, calls] of perRound.entries()) {
       for (const name of orderFor(round)) {
         const before = bench.counters();
-        const batch = await child.call<Batch>('batch', { variant: name, calls });
+        const batch = await children.get(name)!.call<Batch>('batch', { calls });
         const after = bench.counters();
         batches.get(name)!.push(batch);
         const total = io.get(name)!;
@@ -87,7 +93,7 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
       options.log(`  warm round ${round + 1}/${perRound.length} done`);
     }
   } finally {
-    await child.close();
+    await Promise.all([...children.values()].map((child) => child.close()));
   }
   const stdout = await readFile(stdoutPath, 'utf8');
   return {

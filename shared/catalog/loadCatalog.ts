@@ -9,6 +9,17 @@ import { parseCatalog } from './parseCatalog.ts';
 const catalogs = createSsmBackedCache<Catalog>();
 
 /**
+ * The catalog if a fresh one is cached, synchronously: the warm path, without a promise.
+ *
+ * @example
+ * const catalog = cachedCatalog() ?? (await loadCatalog(deadline));
+ */
+export function cachedCatalog(): Catalog | undefined {
+  const name = process.env.MESHGATE_CATALOG_PARAMETER;
+  return name ? catalogs.fresh(name) : undefined;
+}
+
+/**
  * The parsed catalog from the parameter named by MESHGATE_CATALOG_PARAMETER, read once per
  * cache age (the parse happens only when a new value arrives).
  *
@@ -18,8 +29,6 @@ const catalogs = createSsmBackedCache<Catalog>();
 export async function loadCatalog(deadline: Deadline): Promise<Catalog> {
   const name = process.env.MESHGATE_CATALOG_PARAMETER;
   if (!name) throw new ConfigError('MESHGATE_CATALOG_PARAMETER is not set');
-  const cached = catalogs.fresh(name);
-  if (cached) return cached;
   return catalogs.get(name, async (_previous, context) => {
     const values = await readParameters([name], fallbackDeadline(deadline, context));
     const text = values.get(name)?.value;

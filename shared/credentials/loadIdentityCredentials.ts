@@ -47,9 +47,7 @@ export async function loadIdentityCredentials(
     secret: identity.oidc.secretParameter,
     ca: catalog.ingress.caParameter,
   };
-  const cacheKey = [identityName, names.cert, names.key, names.secret, names.ca].join('\n');
-  const cached = force ? undefined : credentials.fresh(cacheKey);
-  if (cached) return cached;
+  const cacheKey = credentialsCacheKey(catalog, identityName);
   const wantsJwk = identity.oidc.mode === 'self_signed' || identity.oidc.auth === 'private_key_jwt';
   return credentials.get(
     cacheKey,
@@ -93,6 +91,23 @@ export async function loadIdentityCredentials(
     },
     { force },
   );
+}
+
+/**
+ * The identity's credentials if a fresh set is cached, synchronously: the warm path, without a promise.
+ *
+ * @example
+ * const creds = cachedIdentityCredentials(catalog, 'default') ?? (await loadIdentityCredentials(catalog, 'default', deadline));
+ */
+export function cachedIdentityCredentials(catalog: Catalog, identityName: string): IdentityCredentials | undefined {
+  return catalog.identities[identityName] ? credentials.fresh(credentialsCacheKey(catalog, identityName)) : undefined;
+}
+
+/** One cache entry per identity and parameter names (a catalog change that renames a parameter reads it anew). */
+function credentialsCacheKey(catalog: Catalog, identityName: string): string {
+  const identity = catalog.identities[identityName]!;
+  const parts = [identityName, identity.tls.certParameter, identity.tls.keyParameter, identity.oidc.secretParameter, catalog.ingress.caParameter];
+  return parts.join('\n');
 }
 
 function build(

@@ -40,6 +40,21 @@ export interface TokenRequest {
 }
 
 /**
+ * The token for (identity, audience, scope) if a fresh one for this credential version is
+ * cached, synchronously: the warm path, without a promise.
+ *
+ * @example
+ * const token = cachedAccessToken('default', credentials, audience, scope) ?? (await getAccessToken({ ... }));
+ */
+export function cachedAccessToken(identityName: string, credentials: IdentityCredentials, audience: string, scope: string | undefined): AccessToken | undefined {
+  return tokens.fresh(`${tokenSlot(identityName, audience, scope)}\n${credentials.version}`);
+}
+
+function tokenSlot(identityName: string, audience: string, scope: string | undefined): string {
+  return `${identityName}\n${audience}\n${scope ?? ''}`;
+}
+
+/**
  * A bearer token for (identity, audience, scope), cached until 80% of its lifetime; while the
  * identity provider is down, a cached token keeps serving until shortly before it expires.
  * Concurrent callers share one token request. A new credential version (a rotated secret,
@@ -51,15 +66,13 @@ export interface TokenRequest {
  */
 export async function getAccessToken(request: TokenRequest): Promise<AccessToken> {
   const { identity, credentials, audience, scope, deadline } = request;
-  const slot = `${request.identityName}\n${audience}\n${scope ?? ''}`;
+  const slot = tokenSlot(request.identityName, audience, scope);
   const key = `${slot}\n${credentials.version}`;
   const superseded = currentKeys.get(slot);
   if (superseded !== key) {
     if (superseded !== undefined) tokens.delete(superseded);
     currentKeys.set(slot, key);
   }
-  const cached = request.force ? undefined : tokens.fresh(key);
-  if (cached) return cached;
   return tokens.get(
     key,
     async (_previous, context) => {

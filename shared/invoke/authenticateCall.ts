@@ -1,7 +1,7 @@
 import type { Catalog, ServiceConfig } from '../catalog/catalogTypes.ts';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
-import { loadIdentityCredentials } from '../credentials/loadIdentityCredentials.ts';
-import { getAccessToken } from '../identity/getAccessToken.ts';
+import { cachedIdentityCredentials, loadIdentityCredentials } from '../credentials/loadIdentityCredentials.ts';
+import { cachedAccessToken, getAccessToken } from '../identity/getAccessToken.ts';
 import type { Deadline } from './deadline.ts';
 
 export interface CallAuthentication {
@@ -34,4 +34,17 @@ export async function authenticateCall(
     force,
   });
   return { credentials, token: token.value };
+}
+
+/**
+ * `authenticateCall` when everything is cached and fresh, synchronously; undefined otherwise. A
+ * warm invocation takes this path: no promise, no closure, no await.
+ *
+ * @example
+ * const auth = cachedAuthentication(catalog, service) ?? (await authenticateCall(catalog, service, deadline, false));
+ */
+export function cachedAuthentication(catalog: Catalog, service: ServiceConfig): CallAuthentication | undefined {
+  const credentials = cachedIdentityCredentials(catalog, service.identity);
+  const token = credentials && cachedAccessToken(service.identity, credentials, service.audience, service.scope);
+  return credentials && token ? { credentials, token: token.value } : undefined;
 }

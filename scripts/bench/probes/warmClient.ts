@@ -1,19 +1,18 @@
 /**
- * Child process of the warm benchmark: holds every variant (floor, invoker bundle, hand-rolled
- * handler) in one process, so they share the CPU, the event loop and the GC, and times batches of
- * calls on command. Its stdout (the invoker's invocation records) goes through a pipe to a file.
+ * Child process of the warm benchmark: holds one variant (floor, invoker bundle or hand-rolled
+ * handler), as a Lambda sandbox holds one function, and times batches of calls on command. One
+ * process per variant: sharing a heap, the hand-rolled handler's garbage (an SDK request, an
+ * Agent and a TLS connection per call) was collected during whichever variant allocated next.
+ * Its stdout (the invoker's invocation records) goes through a pipe to a file.
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { loadCatalog } from '../../../shared/catalog/loadCatalog.ts';
-import { authenticateCall } from '../../../shared/invoke/authenticateCall.ts';
-import { Deadline } from '../../../shared/invoke/deadline.ts';
 import { serveBenchCommands } from '../serveBenchCommands.ts';
 import type { BenchVariant, VariantName } from '../variants/benchVariant.ts';
 import { floorVariant } from '../variants/floorVariant.ts';
 import { handRolledVariant } from '../variants/handRolledVariant.ts';
 import { invokerVariant } from '../variants/invokerVariant.ts';
 
-const variants = new Map<VariantName, BenchVariant<any>>();
+let variant: BenchVariant<any> | undefined;
 
 // Time spent inside undici requests (creation to last byte, connection set-up included) during the
 // current call; the rest of a call's time is spent in the caller's own code.
@@ -31,26 +30,31 @@ subscribe('undici:request:error', requestEnded);
 
 serveBenchCommands(
   {
-    async setup({ bundlePath, service: serviceName, path }: { bundlePath: string; service: string; path: string }) {
-      // The floor's token and credentials, fetched once with the project's own code (outside the bundle).
+    async setup({ variant: name, bundlePath, service: serviceName, path }: { variant: VariantName; bundlePath: string; service: string; path: string }) {
+      // The invoker's process holds nothing but its bundle, as a sandbox does.
+      if (name === 'invoker') {
+        variant = await invokerVariant(bundlePath, serviceName, { path });
+        return { variant: name };
+      }
+      // The floor's and the hand-rolled handler's token and credentials, fetched once with the project's own code.
+      const { loadCatalog } = await import('../../../shared/catalog/loadCatalog.ts');
+      const { authenticateCall } = await import('../../../shared/invoke/authenticateCall.ts');
+      const { Deadline } = await import('../../../shared/invoke/deadline.ts');
       const deadline = Deadline.fromRemainingMs(30_000);
       const catalog = await loadCatalog(deadline);
       const service = catalog.services[serviceName]!;
       const { credentials, token } = await authenticateCall(catalog, service, deadline, false);
       const route = { ingressUrl: catalog.ingress.url, authority: service.authority, path, token };
       const identity = catalog.identities[service.identity]!;
-      variants.set('floor', floorVariant(route, credentials));
-      variants.set('invoker', await invokerVariant(bundlePath, serviceName, route));
-      variants.set(
-        'handRolled',
-        handRolledVariant(route, { cert: identity.tls.certParameter, key: identity.tls.keyParameter, ca: catalog.ingress.caParameter }),
-      );
-      return { variants: [...variants.keys()] };
+      variant =
+        name === 'floor'
+          ? floorVariant(route, credentials)
+          : handRolledVariant(route, { cert: identity.tls.certParameter, key: identity.tls.keyParameter, ca: catalog.ingress.caParameter });
+      return { variant: name };
     },
 
-    async batch({ variant: name, calls }: { variant: VariantName; calls: number }) {
-      const variant = variants.get(name);
-      if (!variant) throw new Error(`no variant ${name}`);
+    async batch({ calls }: { calls: number }) {
+      if (!variant) throw new Error('setup first');
       const samples = new Array<number>(calls);
       const outsideUndici = new Array<number>(calls);
       const cpuBefore = process.cpuUsage();
@@ -62,13 +66,13 @@ serveBenchCommands(
         const elapsed = performance.now() - started;
         samples[i] = elapsed;
         outsideUndici[i] = elapsed - undiciMs;
-        if (status !== 200) throw new Error(`${name} call ${i} answered ${status}`);
+        if (status !== 200) throw new Error(`${variant.name} call ${i} answered ${status}`);
       }
       const cpu = process.cpuUsage(cpuBefore);
       return { samples, outsideUndici, cpuMicros: cpu.user + cpu.system };
     },
   },
   async () => {
-    await Promise.allSettled([...variants.values()].map((variant) => variant.close()));
+    await variant?.close();
   },
 );

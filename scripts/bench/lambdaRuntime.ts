@@ -23,7 +23,7 @@ export interface LambdaRuntime {
  * its heap for this machine, not for the function, and memory numbers mean little.
  *
  * @example
- * const runtime = await lambdaRuntime(); // { memoryMb: 512, nodeOptions: '--enable-source-maps', v8Flags: [...], environment: {...} }
+ * const runtime = await lambdaRuntime(); // { memoryMb: 512, nodeOptions: '', v8Flags: [...], environment: {...} }
  */
 export async function lambdaRuntime(logicalId = 'HttpInvokerFunction', templatePath = join(repoRoot, 'template.yaml')): Promise<LambdaRuntime> {
   const template = await loadSamTemplate(templatePath);

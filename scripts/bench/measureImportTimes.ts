@@ -30,7 +30,7 @@ export async function measureImportTimes(
   bundles: readonly BenchBundle[],
   options: { samples: number; cpu: number | undefined; runtime: LambdaRuntime },
 ): Promise<ImportTime[]> {
-  // As deployed: the function's environment (NODE_OPTIONS=--enable-source-maps reads each bundle's source map) and Lambda's heap flags.
+  // As deployed: the function's environment (with NODE_OPTIONS=--enable-source-maps, each bundle's source map is read too) and Lambda's heap flags.
   const env = { PATH: process.env.PATH ?? '', ...options.runtime.environment };
   const pairs = new Map<string, Array<{ invoker: ImportSample; dependencies: ImportSample }>>(bundles.map((bundle) => [bundle.name, []]));
   for (let sample = 0; sample < options.samples; sample++) {

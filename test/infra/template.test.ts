@@ -186,8 +186,9 @@ describe('Template: template.yaml', () => {
       expect(globals.Architectures).toEqual(['arm64']);
       expect(globals.MemorySize).toBe(512);
       expect(globals.Timeout).toBe(30);
+      // No --enable-source-maps: it makes the first stack trace cost 85-160 ms and each error path +170 µs.
+      expect(globals.Environment.Variables.NODE_OPTIONS).toBeUndefined();
       expect(globals.Environment.Variables).toMatchObject({
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'meshgate',
         POWERTOOLS_LOG_LEVEL: { Ref: 'LogLevel' },
       });

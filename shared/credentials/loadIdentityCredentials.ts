@@ -103,11 +103,20 @@ export function cachedIdentityCredentials(catalog: Catalog, identityName: string
   return catalog.identities[identityName] ? credentials.fresh(credentialsCacheKey(catalog, identityName)) : undefined;
 }
 
+/** Keys already built, per parsed catalog: a catalog version is parsed once, its keys need building once. */
+const cacheKeys = new WeakMap<Catalog, Map<string, string>>();
+
 /** One cache entry per identity and parameter names (a catalog change that renames a parameter reads it anew). */
 function credentialsCacheKey(catalog: Catalog, identityName: string): string {
-  const identity = catalog.identities[identityName]!;
-  const parts = [identityName, identity.tls.certParameter, identity.tls.keyParameter, identity.oidc.secretParameter, catalog.ingress.caParameter];
-  return parts.join('\n');
+  let keys = cacheKeys.get(catalog);
+  if (!keys) cacheKeys.set(catalog, (keys = new Map()));
+  let key = keys.get(identityName);
+  if (key === undefined) {
+    const identity = catalog.identities[identityName]!;
+    key = [identityName, identity.tls.certParameter, identity.tls.keyParameter, identity.oidc.secretParameter, catalog.ingress.caParameter].join('\n');
+    keys.set(identityName, key);
+  }
+  return key;
 }
 
 function build(

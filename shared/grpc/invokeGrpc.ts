@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DescMethod, FileRegistry } from '@bufbuild/protobuf';
 import type { Catalog, ServiceConfig } from '../catalog/catalogTypes.ts';
-import { cachedCatalog, loadCatalog } from '../catalog/loadCatalog.ts';
 import { resolveGrpcService } from '../catalog/resolveGrpcService.ts';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
 import {
@@ -14,7 +13,8 @@ import {
   type MeshErrorDetails,
 } from '../errors/meshErrors.ts';
 import { attemptFailureError } from '../invoke/attemptFailureError.ts';
-import { authenticateCall, cachedAuthentication } from '../invoke/authenticateCall.ts';
+import { authenticateCall } from '../invoke/authenticateCall.ts';
+import { catalogForTask } from '../invoke/catalogForTask.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../invoke/buildHttpOutput.ts';
 import { Deadline } from '../invoke/deadline.ts';
 import { defaultIdempotencyKey } from '../invoke/defaultIdempotencyKey.ts';
@@ -74,11 +74,7 @@ async function invoke(input: unknown, lambdaContext: InvokerContext, startedAt: 
   // The audit line's method and path are the HTTP/2 request's: POST /package.Service/Method.
   Object.assign(record, { service: task.service, method: 'POST', pathTemplate: `/${task.rpc}`, context: task.context });
   const deadline = Deadline.fromRemainingMs(lambdaContext.getRemainingTimeInMillis());
-  const catalog =
-    cachedCatalog() ??
-    (await loadCatalog(deadline).catch((error: unknown) => {
-      throw withServiceDetail(error, task.service);
-    }));
+  const catalog = await catalogForTask(task.service, deadline);
   // The rpc allow-list is checked here, before any credentials, token, schema or connection.
   const service = resolveGrpcService(catalog, task.service, task.rpc);
   record.identity = service.identity;
@@ -99,9 +95,7 @@ async function invoke(input: unknown, lambdaContext: InvokerContext, startedAt: 
     let credentials: IdentityCredentials;
     let token: string;
     try {
-      ({ credentials, token } =
-        (retries.forceRefresh ? undefined : cachedAuthentication(catalog, service)) ??
-        (await authenticateCall(catalog, service, deadline, retries.forceRefresh)));
+      ({ credentials, token } = await authenticateCall(catalog, service, deadline, retries.forceRefresh));
       record.credentialVersion = credentials.version;
     } catch (error) {
       // invalid_client: the secret or key may have just rotated; re-read it once.

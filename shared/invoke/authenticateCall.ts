@@ -13,11 +13,22 @@ export interface CallAuthentication {
  * What one call to `service` needs to authenticate: the identity's (cached) credentials and a
  * bearer token for the service's audience and scope. `force` re-reads the credentials from SSM
  * and drops the token, after the ingress or identity provider refused them. Shared by every invoker.
+ * When both are cached and fresh (a warm invocation) the answer comes back as it is, without a
+ * promise; await it either way.
  *
  * @example
  * const { credentials, token } = await authenticateCall(catalog, service, deadline, false);
  */
-export async function authenticateCall(
+export function authenticateCall(
+  catalog: Catalog,
+  service: ServiceConfig,
+  deadline: Deadline,
+  force: boolean,
+): CallAuthentication | Promise<CallAuthentication> {
+  return (force ? undefined : cachedAuthentication(catalog, service)) ?? loadAuthentication(catalog, service, deadline, force);
+}
+
+async function loadAuthentication(
   catalog: Catalog,
   service: ServiceConfig,
   deadline: Deadline,
@@ -37,11 +48,10 @@ export async function authenticateCall(
 }
 
 /**
- * `authenticateCall` when everything is cached and fresh, synchronously; undefined otherwise. A
- * warm invocation takes this path: no promise, no closure, no await.
+ * The credentials and token if both are cached and fresh, synchronously; undefined otherwise.
  *
  * @example
- * const auth = cachedAuthentication(catalog, service) ?? (await authenticateCall(catalog, service, deadline, false));
+ * cachedAuthentication(catalog, service) // undefined before the first authenticateCall
  */
 export function cachedAuthentication(catalog: Catalog, service: ServiceConfig): CallAuthentication | undefined {
   const credentials = cachedIdentityCredentials(catalog, service.identity);

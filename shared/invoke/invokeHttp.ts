@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { cachedCatalog, loadCatalog } from '../catalog/loadCatalog.ts';
 import { resolveHttpService } from '../catalog/resolveHttpService.ts';
 import type { IdentityCredentials } from '../credentials/identityCredentials.ts';
 import { isMeshError, TimeoutError } from '../errors/meshErrors.ts';
@@ -14,7 +13,8 @@ import { AttemptFailure } from '../transport/attemptFailure.ts';
 import { MeshPools } from '../transport/meshPool.ts';
 import { sendAttempt, type AttemptResponse } from '../transport/sendAttempt.ts';
 import { attemptFailureError } from './attemptFailureError.ts';
-import { authenticateCall, cachedAuthentication } from './authenticateCall.ts';
+import { authenticateCall } from './authenticateCall.ts';
+import { catalogForTask } from './catalogForTask.ts';
 import { buildHttpOutput } from './buildHttpOutput.ts';
 import { Deadline } from './deadline.ts';
 import { defaultIdempotencyKey } from './defaultIdempotencyKey.ts';
@@ -46,11 +46,7 @@ async function invoke(input: unknown, lambdaContext: InvokerContext, startedAt: 
   Object.assign(record, { service: task.service, method: task.method, pathTemplate: task.path, context: task.context });
   const target = task.target;
   const deadline = Deadline.fromRemainingMs(lambdaContext.getRemainingTimeInMillis());
-  const catalog =
-    cachedCatalog() ??
-    (await loadCatalog(deadline).catch((error: unknown) => {
-      throw withServiceDetail(error, task.service);
-    }));
+  const catalog = await catalogForTask(task.service, deadline);
   const service = resolveHttpService(catalog, task.service, task.method, target.split('?')[0]!);
   record.identity = service.identity;
 
@@ -77,9 +73,7 @@ async function invoke(input: unknown, lambdaContext: InvokerContext, startedAt: 
     let credentials: IdentityCredentials;
     let token: string;
     try {
-      ({ credentials, token } =
-        (retries.forceRefresh ? undefined : cachedAuthentication(catalog, service)) ??
-        (await authenticateCall(catalog, service, deadline, retries.forceRefresh)));
+      ({ credentials, token } = await authenticateCall(catalog, service, deadline, retries.forceRefresh));
       record.credentialVersion = credentials.version;
     } catch (error) {
       // invalid_client: the secret or key may have just rotated; re-read it once.

@@ -46,7 +46,6 @@ export function recordInvocation(record: InvocationRecord): void {
   const firstInvocation = coldStart;
   coldStart = false;
   const coldStartOf = firstInvocation && countsColdStart ? functionName : undefined;
-  const metrics = invocationMetrics(record, { namespace, serviceName, ...(coldStartOf ? { coldStartOf } : {}) }, now);
   const line = {
     message: 'meshgate invocation',
     timestamp: new Date(now).toISOString(),
@@ -65,7 +64,9 @@ export function recordInvocation(record: InvocationRecord): void {
     outcome: record.error ?? record.status,
     identity: record.identity,
     credentialVersion: record.credentialVersion,
-    ...(metricsDisabled ? { durationMs: metrics.durationMs, attempts: metrics.attempts } : metrics),
+    ...(metricsDisabled
+      ? { durationMs: record.durationMs ?? 0, attempts: record.attempts }
+      : invocationMetrics(record, { namespace, serviceName, ...(coldStartOf ? { coldStartOf } : {}) }, now)),
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -48,16 +48,8 @@ export interface InvocationMetricsSettings {
  */
 export function invocationMetrics(record: InvocationRecord, settings: InvocationMetricsSettings, now: number): InvocationMetrics {
   const { namespace, serviceName, coldStartOf } = settings;
-  const directives: MetricDirective[] = [
-    {
-      Namespace: namespace,
-      Dimensions: [['service', 'meshService']],
-      Metrics: [
-        { Name: 'durationMs', Unit: 'Milliseconds' },
-        { Name: 'attempts', Unit: 'Count' },
-      ],
-    },
-  ];
+  const directive = directivesOf(namespace);
+  const directives = [directive.invocation];
   const metrics: InvocationMetrics = {
     _aws: { Timestamp: now, CloudWatchMetrics: directives },
     service: serviceName,
@@ -66,16 +58,39 @@ export function invocationMetrics(record: InvocationRecord, settings: Invocation
     attempts: record.attempts,
   };
   if (record.error) {
-    directives.push({ Namespace: namespace, Dimensions: [['service', 'meshService', 'error']], Metrics: [{ Name: 'errors', Unit: 'Count' }] });
+    directives.push(directive.error);
     metrics.error = record.error;
     metrics.errors = 1;
   }
   if (coldStartOf !== undefined) {
-    directives.push({ Namespace: namespace, Dimensions: [['service', 'function_name']], Metrics: [{ Name: 'ColdStart', Unit: 'Count' }] });
+    directives.push(directive.coldStart);
     metrics.function_name = coldStartOf;
     metrics.ColdStart = 1;
   }
   return metrics;
+}
+
+/** The three directives of a namespace: built once per sandbox, not per invocation (they never change). */
+const directivesByNamespace = new Map<string, Record<'invocation' | 'error' | 'coldStart', MetricDirective>>();
+
+function directivesOf(namespace: string): Record<'invocation' | 'error' | 'coldStart', MetricDirective> {
+  let directives = directivesByNamespace.get(namespace);
+  if (!directives) {
+    directives = {
+      invocation: {
+        Namespace: namespace,
+        Dimensions: [['service', 'meshService']],
+        Metrics: [
+          { Name: 'durationMs', Unit: 'Milliseconds' },
+          { Name: 'attempts', Unit: 'Count' },
+        ],
+      },
+      error: { Namespace: namespace, Dimensions: [['service', 'meshService', 'error']], Metrics: [{ Name: 'errors', Unit: 'Count' }] },
+      coldStart: { Namespace: namespace, Dimensions: [['service', 'function_name']], Metrics: [{ Name: 'ColdStart', Unit: 'Count' }] },
+    };
+    directivesByNamespace.set(namespace, directives);
+  }
+  return directives;
 }
 
 /** The catalog key once the service resolved (`identity` is set then), UNRESOLVED_SERVICE before. */

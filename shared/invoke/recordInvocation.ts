@@ -64,11 +64,18 @@ export function recordInvocation(record: InvocationRecord): void {
     outcome: record.error ?? record.status,
     identity: record.identity,
     credentialVersion: record.credentialVersion,
-    ...(metricsDisabled
-      ? { durationMs: record.durationMs ?? 0, attempts: record.attempts }
-      : invocationMetrics(record, { namespace, serviceName, ...(coldStartOf ? { coldStartOf } : {}) }, now)),
+    durationMs: record.durationMs ?? 0,
+    attempts: record.attempts,
   };
+  if (metricsDisabled) {
   process.stdout.write(`${JSON.stringify(line)}\n`);
+    return;
+  }
+  const metrics = invocationMetrics(record, { namespace, serviceName, ...(coldStartOf ? { coldStartOf } : {}) }, now);
+  const json = JSON.stringify(Object.assign(line, metrics.members));
+  // The constant `_aws` metadata goes in as the JSON it already is (see invocationMetrics).
+  const text = `${json.slice(0, -1)},"_aws":${metrics.awsJson}}\n`;
+  process.stdout.write(text);
 }
 
 /** The Root of `_X_AMZN_TRACE_ID` (`Root=1-5759e988-bd862e3fe1be46a994272793;Parent=…`), as Powertools logs it. */

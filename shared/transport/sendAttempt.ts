@@ -23,91 +23,145 @@ export interface AttemptResponse {
 
 /**
  * One HTTP exchange over the mesh pool, bounded in time (headers *and* body) and in size; the
- * body is read incrementally and abandoned as soon as it passes `maxResponseBytes`. Redirects
- * are never followed. Failures are `AttemptFailure`s the caller maps to `Mesh.*` names.
+ * body is collected as it arrives and the exchange abandoned as soon as it passes
+ * `maxResponseBytes`. Redirects are never followed. Failures are `AttemptFailure`s the caller
+ * maps to `Mesh.*` names.
  *
- * The bound is one timer cleared when the attempt ends, not `AbortSignal.timeout`: that one's
- * timer lives on for the whole timeout after a fast answer, so a warm sandbox carried thousands
- * of them into the old generation (npm run bench, issue #7).
+ * Dispatched with a handler of its own (undici's documented `dispatch` interface, which its
+ * `request` is built on) rather than through `request`: that one wraps every exchange in an
+ * AsyncResource, a Readable body stream and abort-signal listeners, all of which the invoker
+ * then undid to get a Buffer — about 35 µs of a warm invocation (npm run bench, issue #7). The
+ * bound is one timer cleared when the attempt ends.
  *
  * @example
  * const response = await sendAttempt(meshPool, { method: 'GET', path: '/v1/orders/7', headers, timeoutMs: 5000, maxResponseBytes: 1 << 20 });
  */
-export async function sendAttempt(meshPool: MeshPool, request: AttemptRequest): Promise<AttemptResponse> {
-  const attempt = new AbortController();
-  const signal = attempt.signal;
-  const timer = setTimeout(() => attempt.abort(), Math.max(1, request.timeoutMs));
-  try {
-    const connectionsBefore = meshPool.connectionsOpened;
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await meshPool.pool.request({
-        method: request.method,
-        path: request.path,
-        headers: request.headers,
-        body: request.body,
-        signal,
-        // The attempt signal is the real bound; these only stop undici's own defaults (300 s) from mattering.
-        headersTimeout: request.timeoutMs + 1_000,
-        bodyTimeout: request.timeoutMs + 1_000,
-      });
-    } catch (error) {
-      if (signal.aborted) throw new AttemptFailure('timeout', 'ATTEMPT_TIMEOUT', { cause: error });
-      const kind = classifyTransportError(error, meshPool.connectionsOpened !== connectionsBefore);
-      throw new AttemptFailure(kind, errorCode(error), { cause: error });
-    }
-
-    const status = response.statusCode;
-    const declaredLength = Number(response.headers['content-length'] ?? Number.NaN);
-    if (declaredLength > request.maxResponseBytes) {
-      response.body.destroy();
-      throw new AttemptFailure('tooLarge', 'CONTENT_LENGTH_OVER_LIMIT', { status });
-    }
-    let body: Buffer;
-    try {
-      body = await readBody(response.body, request.maxResponseBytes, status);
-    } catch (error) {
-      if (error instanceof AttemptFailure) throw error;
-      if (signal.aborted) throw new AttemptFailure('timeout', 'ATTEMPT_TIMEOUT', { cause: error, status });
-      throw new AttemptFailure('cut', errorCode(error), { cause: error, status });
-    }
-    return { status, headers: response.headers, body, trailers: response.trailers };
-  } finally {
-    clearTimeout(timer);
-  }
+export function sendAttempt(meshPool: MeshPool, request: AttemptRequest): Promise<AttemptResponse> {
+  return new Promise<AttemptResponse>((resolve, reject) => {
+    new AttemptHandler(meshPool, request, resolve, reject).dispatch();
+  });
 }
 
-/**
- * The whole body, through 'data' and 'end' events: an async iterator would cost an extra turn
- * of the event loop per chunk and per end of stream (npm run bench, issue #7).
- */
-function readBody(stream: Dispatcher.ResponseData['body'], maxBytes: number, status: number): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    };
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        fail(new AttemptFailure('tooLarge', 'BODY_OVER_LIMIT', { status }));
-        stream.destroy();
-        return;
-      }
-      chunks.push(chunk);
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  readonly #meshPool: MeshPool;
+  readonly #request: AttemptRequest;
+  readonly #resolve: (response: AttemptResponse) => void;
+  readonly #reject: (failure: AttemptFailure) => void;
+  readonly #connectionsBefore: number;
+  #timer: NodeJS.Timeout | undefined;
+  #controller: Dispatcher.DispatchController | undefined;
+  #settled = false;
+  #status: number | undefined;
+  #headers: IncomingHttpHeaders = {};
+  #chunks: Buffer[] = [];
+  #size = 0;
+
+  constructor(
+    meshPool: MeshPool,
+    request: AttemptRequest,
+    resolve: (response: AttemptResponse) => void,
+    reject: (failure: AttemptFailure) => void,
+  ) {
+    this.#meshPool = meshPool;
+    this.#request = request;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#connectionsBefore = meshPool.connectionsOpened;
+  }
+
+  dispatch(): void {
+    const request = this.#request;
+    this.#timer = setTimeout(() => this.#timeOut(), Math.max(1, request.timeoutMs));
+    try {
+      this.#meshPool.pool.dispatch(
+        {
+          method: request.method,
+          path: request.path,
+          headers: request.headers,
+          body: request.body ?? null,
+          // The attempt's timer is the real bound; these only stop undici's own defaults (300 s) from mattering.
+          headersTimeout: request.timeoutMs + 1_000,
+          bodyTimeout: request.timeoutMs + 1_000,
+        },
+        this,
+      );
+    } catch (error) {
+      // Invalid options or a closed pool: undici throws before the request exists.
+      this.onResponseError(undefined, error as Error);
+    }
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    // Timed out while waiting for a connection: the attempt has already failed, send nothing.
+    if (this.#settled) controller.abort(new AttemptFailure('timeout', 'ATTEMPT_TIMEOUT'));
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // 1xx informational answers (100 Continue, 103 Early Hints) precede the real one.
+    if (statusCode < 200 || this.#settled) return;
+    this.#status = statusCode;
+    this.#headers = headers;
+    const declaredLength = Number(headers['content-length'] ?? Number.NaN);
+    if (declaredLength > this.#request.maxResponseBytes) {
+      const failure = new AttemptFailure('tooLarge', 'CONTENT_LENGTH_OVER_LIMIT', { status: statusCode });
+      this.#fail(failure);
+      controller.abort(failure);
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    this.#size += chunk.length;
+    if (this.#size > this.#request.maxResponseBytes) {
+      const failure = new AttemptFailure('tooLarge', 'BODY_OVER_LIMIT', { status: this.#status });
+      this.#fail(failure);
+      controller.abort(failure);
+      return;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    if (this.#settled) return;
+    this.#finish();
+    const chunks = this.#chunks;
+    this.#resolve({
+      status: this.#status!,
+      headers: this.#headers,
+      body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#size),
+      trailers: trailers as Record<string, string>,
     });
-    stream.once('end', () => {
-      settled = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    });
-    stream.once('error', fail);
-    // A stream destroyed without an error (an abort after the headers) ends neither way.
-    stream.once('close', () => {
-      if (!settled) fail(new AttemptFailure('cut', 'ERR_STREAM_PREMATURE_CLOSE', { status }));
-    });
-  });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.#settled) return;
+    const status = this.#status;
+    if (status !== undefined) {
+      this.#fail(new AttemptFailure('cut', errorCode(error), { cause: error, status }));
+      return;
+    }
+    const kind = classifyTransportError(error, this.#meshPool.connectionsOpened !== this.#connectionsBefore);
+    this.#fail(new AttemptFailure(kind, errorCode(error), { cause: error }));
+  }
+
+  #timeOut(): void {
+    if (this.#settled) return;
+    const failure = new AttemptFailure('timeout', 'ATTEMPT_TIMEOUT', { status: this.#status });
+    this.#fail(failure);
+    // Before onRequestStart the request is still queued for a connection. It stays queued (only
+    // undici's own API layer can take a request out of the queue) and is aborted in onRequestStart,
+    // before a byte is sent, or fails with the connection; either way nobody is waiting for it.
+    this.#controller?.abort(failure);
+  }
+
+  #fail(failure: AttemptFailure): void {
+    this.#finish();
+    this.#reject(failure);
+  }
+
+  #finish(): void {
+    this.#settled = true;
+    clearTimeout(this.#timer);
+  }
 }

@@ -3,7 +3,7 @@ import type { JWK } from 'jose';
 import type { Catalog } from '../catalog/catalogTypes.ts';
 import { ConfigError } from '../errors/meshErrors.ts';
 import type { Deadline } from '../invoke/deadline.ts';
-import { logger } from '../logging/logger.ts';
+import { invocationLogger } from '../logging/logger.ts';
 import { cacheMaxAgeMs } from './cacheSettings.ts';
 import { createSsmBackedCache } from './createSsmBackedCache.ts';
 import { fallbackDeadline } from './fallbackDeadline.ts';
@@ -72,12 +72,12 @@ export async function loadIdentityCredentials(
         };
         const recheckMs = Math.min(HALF_WRITTEN_RECHECK_MS, cacheMaxAgeMs());
         if (previous) {
-          logger.warn('Certificate and key do not match; keeping last good pair', halfWritten);
+          invocationLogger().warn('Certificate and key do not match; keeping last good pair', halfWritten);
           return { value: previous, maxAgeMs: recheckMs };
         }
         const pair = await previousMatchingPair(cert, key, names, budget);
         if (!pair) throw pairError;
-        logger.warn('Certificate and key do not match; using the previous version of one', {
+        invocationLogger().warn('Certificate and key do not match; using the previous version of one', {
           ...halfWritten,
           usedCertVersion: pair.cert.version,
           usedKeyVersion: pair.key.version,

@@ -1,4 +1,4 @@
-import { logger } from '../logging/logger.ts';
+import { invocationLogger } from '../logging/logger.ts';
 
 /** What a loader returns: the value, and optionally a shorter freshness than the cache's default. */
 export interface Loaded<T> {
@@ -112,7 +112,7 @@ export class RefreshingCache<T> {
       // Usability is judged when the refresh starts: a refresh that outlasts the grace period still falls back.
       if (entry && canFallBack && this.#options.isOutage(error)) {
         const now = Date.now();
-        logger.warn('Serving cached value during outage', {
+        invocationLogger().warn('Serving cached value during outage', {
           cacheKey: key,
           staleForMs: now - entry.freshUntil,
           usableForMs: entry.usableUntil - now,

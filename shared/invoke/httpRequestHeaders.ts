@@ -1,5 +1,7 @@
 import { meshRequestHeaders } from './meshRequestHeaders.ts';
 
+const ACCEPT_DEFAULT = { accept: 'application/json, */*;q=0.8' } as const;
+
 export interface HttpRequestHeaderParts {
   authority: string;
   token: string;
@@ -19,12 +21,16 @@ export interface HttpRequestHeaderParts {
  * httpRequestHeaders({ authority: 'orders.mesh.example.com', token, requestId: randomUUID(), taskHeaders: { 'x-tenant': 'acme' } })
  */
 export function httpRequestHeaders(parts: HttpRequestHeaderParts): Record<string, string> {
-  return {
-    accept: 'application/json, */*;q=0.8',
-    ...parts.taskHeaders,
-    // Set after the task's headers: parseHttpTask refuses these names, and the order makes sure.
-    ...meshRequestHeaders(parts.authority, parts.token, parts.requestId),
-    ...(parts.idempotencyKey ? { 'idempotency-key': parts.idempotencyKey } : {}),
-    ...(parts.contentType ? { 'content-type': parts.contentType } : {}),
-  };
+  const own = meshRequestHeaders(parts.authority, parts.token, parts.requestId);
+  if (parts.idempotencyKey) own['idempotency-key'] = parts.idempotencyKey;
+  if (parts.contentType) own['content-type'] = parts.contentType;
+  // The common task sends no headers of its own: then the invoker's are the whole set, no copy.
+  // Otherwise the invoker's go last, so none can be overridden (parseHttpTask refuses them anyway).
+  if (!hasEntries(parts.taskHeaders)) return Object.assign(own, ACCEPT_DEFAULT);
+  return { ...ACCEPT_DEFAULT, ...parts.taskHeaders, ...own };
+}
+
+function hasEntries(record: Record<string, string> | undefined): boolean {
+  for (const _name in record) return true;
+  return false;
 }

@@ -43,7 +43,10 @@ export async function invokeHttp(input: unknown, lambdaContext: InvokerContext):
 
 async function invoke(input: unknown, lambdaContext: InvokerContext, startedAt: number, record: InvocationRecord): Promise<HttpOutput> {
   const task = parseHttpTask(input);
-  Object.assign(record, { service: task.service, method: task.method, pathTemplate: task.path, context: task.context });
+  record.service = task.service;
+  record.method = task.method;
+  record.pathTemplate = task.path;
+  record.context = task.context;
   const target = task.target;
   const deadline = Deadline.fromRemainingMs(lambdaContext.getRemainingTimeInMillis());
   const catalog = await catalogForTask(task.service, deadline);

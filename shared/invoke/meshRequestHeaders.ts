@@ -1,5 +1,8 @@
+import { traceContext } from '../observability/traceContext.ts';
 import { tracingHeaders } from '../observability/tracingHeaders.ts';
 import { MESHGATE_VERSION } from './meshgateVersion.ts';
+
+const USER_AGENT = `meshgate/${MESHGATE_VERSION}`;
 
 /**
  * The headers meshgate itself puts on every request to the mesh, HTTP or gRPC (CONTRACT.md
@@ -11,11 +14,17 @@ import { MESHGATE_VERSION } from './meshgateVersion.ts';
  * // { host: 'orders.mesh.example.com', authorization: 'Bearer eyJ…', 'user-agent': 'meshgate/0.1.0', 'x-request-id': '…', traceparent: '00-…', … }
  */
 export function meshRequestHeaders(authority: string, token: string, requestId: string): Record<string, string> {
+  const tracing = tracingHeaders(traceContext());
+  // One literal, every key in the same order each time: these objects are built on every attempt
+  // and read twice more (by undici and by node:http2), so they keep one hidden class.
   return {
     host: authority,
     authorization: `Bearer ${token}`,
-    'user-agent': `meshgate/${MESHGATE_VERSION}`,
+    'user-agent': USER_AGENT,
     'x-request-id': requestId,
-    ...tracingHeaders(),
+    traceparent: tracing.traceparent,
+    'x-b3-traceid': tracing['x-b3-traceid'],
+    'x-b3-spanid': tracing['x-b3-spanid'],
+    'x-b3-sampled': tracing['x-b3-sampled'],
   };
 }

@@ -1,4 +1,4 @@
-import { invocationMetrics, resolvedServiceOf } from '../observability/invocationMetrics.ts';
+import { formatInvocationRecord, type RecordLineFacts, type RecordLineSettings } from './formatInvocationRecord.ts';
 import type { TaskContext } from '../task/httpTask.ts';
 
 /** What one invocation did, filled in as it goes; never holds a value that could be a secret. */
@@ -19,9 +19,11 @@ export interface InvocationRecord {
 }
 
 // Read once per sandbox, as Powertools reads the same variables.
-const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE || 'meshgate';
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'meshgate';
-const metricsDisabled = process.env.POWERTOOLS_METRICS_DISABLED?.trim().toLowerCase() === 'true';
+const settings: RecordLineSettings = {
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'meshgate',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'meshgate',
+  metricsDisabled: process.env.POWERTOOLS_METRICS_DISABLED?.trim().toLowerCase() === 'true',
+};
 const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
 // Lambda counts provisioned-concurrency and SnapStart initializations apart: only an on-demand
 // sandbox's first invocation waited for its cold start (Powertools Metrics' rule).
@@ -42,40 +44,13 @@ let coldStart = true;
  * recordInvocation({ service: 'orders', identity: 'default', attempts: 1, status: 200, durationMs: 12 });
  */
 export function recordInvocation(record: InvocationRecord): void {
-  const now = Date.now();
   const firstInvocation = coldStart;
   coldStart = false;
-  const coldStartOf = firstInvocation && countsColdStart ? functionName : undefined;
-  const line = {
-    message: 'meshgate invocation',
-    timestamp: new Date(now).toISOString(),
-    service: serviceName,
-    cold_start: firstInvocation,
-    function_request_id: record.requestId,
-    xray_trace_id: xrayTraceId(process.env._X_AMZN_TRACE_ID),
-    executionId: record.context?.executionId,
-    stateName: record.context?.stateName,
-    mapIndex: record.context?.mapIndex,
-    meshService: resolvedServiceOf(record),
-    // What the task asked for when it resolved to nothing: audit only, never a metric dimension.
-    requestedService: record.identity ? undefined : record.service,
-    method: record.method,
-    pathTemplate: record.pathTemplate,
-    outcome: record.error ?? record.status,
-    identity: record.identity,
-    credentialVersion: record.credentialVersion,
-    durationMs: record.durationMs ?? 0,
-    attempts: record.attempts,
-  };
-  if (metricsDisabled) {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-    return;
-  }
-  const metrics = invocationMetrics(record, { namespace, serviceName, ...(coldStartOf ? { coldStartOf } : {}) }, now);
-  const json = JSON.stringify(Object.assign(line, metrics.members));
-  // The constant `_aws` metadata goes in as the JSON it already is (see invocationMetrics).
-  const text = `${json.slice(0, -1)},"_aws":${metrics.awsJson}}\n`;
-  process.stdout.write(text);
+  const facts: RecordLineFacts = { now: Date.now(), coldStart: firstInvocation };
+  if (firstInvocation && countsColdStart && functionName) facts.coldStartMetricOf = functionName;
+  const xray = xrayTraceId(process.env._X_AMZN_TRACE_ID);
+  if (xray !== undefined) facts.xrayTraceId = xray;
+  process.stdout.write(formatInvocationRecord(record, facts, settings));
 }
 
 /** The Root of `_X_AMZN_TRACE_ID` (`Root=1-5759e988-bd862e3fe1be46a994272793;Parent=…`), as Powertools logs it. */

@@ -9,28 +9,29 @@ export interface TraceContext {
   sampled: boolean;
 }
 
+// One field of the header: `Key=value` between semicolons, spaces around either allowed.
+const ROOT = /(?:^|;)\s*Root\s*=\s*1-([0-9a-f]{8})-([0-9a-f]{24})\s*(?:;|$)/;
+const PARENT = /(?:^|;)\s*Parent\s*=\s*([0-9a-f]{16})\s*(?:;|$)/;
+const SAMPLED = /(?:^|;)\s*Sampled\s*=\s*1\s*(?:;|$)/;
+
 /**
  * The trace context of the current invocation. With X-Ray active, Lambda sets _X_AMZN_TRACE_ID
  * (`Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1`): the trace id is
  * the Root without its version and dash, the parent the Parent segment, the flag from Sampled.
- * Missing or malformed parts are replaced by random ids (not sampled).
+ * Missing or malformed parts are replaced by random ids (not sampled). Read with one regular
+ * expression per field: it runs on every invocation, before the request is sent.
  *
  * @example
  * traceContext('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1')
  * // { traceId: '5759e988bd862e3fe1be46a994272793', parentId: '53995c3f42cd8ad8', sampled: true }
  */
 export function traceContext(amznTraceId: string | undefined = process.env._X_AMZN_TRACE_ID): TraceContext {
-  const fields = new Map(
-    (amznTraceId ?? '').split(';').map((part) => {
-      const [key = '', value = ''] = part.split('=');
-      return [key.trim(), value.trim()] as const;
-    }),
-  );
-  const root = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/.exec(fields.get('Root') ?? '');
-  const parent = /^[0-9a-f]{16}$/.exec(fields.get('Parent') ?? '');
+  const header = amznTraceId ?? '';
+  const root = ROOT.exec(header);
+  const parent = PARENT.exec(header);
   return {
     traceId: root ? `${root[1]}${root[2]}` : randomBytes(16).toString('hex'),
-    parentId: parent ? parent[0] : randomBytes(8).toString('hex'),
-    sampled: fields.get('Sampled') === '1',
+    parentId: parent ? parent[1]! : randomBytes(8).toString('hex'),
+    sampled: SAMPLED.test(header),
   };
 }

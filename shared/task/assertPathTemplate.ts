@@ -8,6 +8,7 @@ const FORBIDDEN_RAW: ReadonlyArray<[string, string]> = [
   ['\n', 'a line feed (LF)'],
   ['\0', 'a NUL character'],
 ];
+const ANY_FORBIDDEN_RAW = /[\\\r\n\0]/;
 const FORBIDDEN_ESCAPE = /%(5c|0d|0a|00)/i;
 const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
@@ -27,8 +28,10 @@ export function assertPathTemplate(path: unknown): asserts path is string {
   }
   if (path.startsWith('//')) throw new InvalidTaskError('path must not start with "//" (that names a host)');
   if (hasLoneSurrogate(path)) throw new InvalidTaskError('path is not well-formed Unicode (lone surrogate)');
-  for (const [char, what] of FORBIDDEN_RAW) {
-    if (path.includes(char)) throw new InvalidTaskError(`path must not contain ${what}`);
+  // One scan for the common case; which character it was is only worked out for the message.
+  if (ANY_FORBIDDEN_RAW.test(path)) {
+    const [, what] = FORBIDDEN_RAW.find(([char]) => path.includes(char))!;
+    throw new InvalidTaskError(`path must not contain ${what}`);
   }
   const escape = FORBIDDEN_ESCAPE.exec(path);
   if (escape) throw new InvalidTaskError(`path must not contain the percent-encoded character ${escape[0]}`);

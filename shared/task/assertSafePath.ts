@@ -2,6 +2,10 @@ import { InvalidTaskError } from '../errors/meshErrors.ts';
 import { percentDecode } from './percentDecode.ts';
 import { TaskLimits } from './taskLimits.ts';
 
+const ANY_FORBIDDEN = /[\\\r\n\0]/;
+// A segment that is "." or ".." before any ";" (Tomcat and Jetty read "..;x" as "..").
+const DOT_SEGMENT = /(?:^|\/)(\.\.?)(?:[;/]|$)/;
+const NON_ASCII = /[^\x00-\x7f]/;
 const FORBIDDEN: ReadonlyArray<[string, string]> = [
   ['\\', 'a backslash'],
   ['\r', 'a carriage return (CR)'],
@@ -25,8 +29,11 @@ export function assertSafePath(encodedPath: string): void {
     assertDecodedLevel(decoded, depth);
     // Servers that apply Unicode compatibility normalization read "．．" (U+FF0E) as ".." and
     // "＼" (U+FF3C) as "\\"; the normalized form must pass the same checks.
-    const normalized = decoded.normalize('NFKC');
-    if (normalized !== decoded) assertDecodedLevel(normalized, depth, ' and Unicode NFKC normalization');
+    // ASCII is its own NFKC form: only a path with other characters needs normalizing.
+    if (NON_ASCII.test(decoded)) {
+      const normalized = decoded.normalize('NFKC');
+      if (normalized !== decoded) assertDecodedLevel(normalized, depth, ' and Unicode NFKC normalization');
+    }
     if (decoded === current) return;
     current = decoded;
   }
@@ -35,14 +42,11 @@ export function assertSafePath(encodedPath: string): void {
 
 function assertDecodedLevel(decoded: string, depth: number, extra = ''): void {
   const after = depth === 1 ? `(checked after percent-decoding${extra})` : `after ${depth} rounds of percent-decoding${extra}`;
-  for (const [char, what] of FORBIDDEN) {
-    if (decoded.includes(char)) throw new InvalidTaskError(`path (pathParams filled in) holds ${what} ${after}`);
+  if (ANY_FORBIDDEN.test(decoded)) {
+    const [, what] = FORBIDDEN.find(([char]) => decoded.includes(char))!;
+    throw new InvalidTaskError(`path (pathParams filled in) holds ${what} ${after}`);
   }
   if (decoded.startsWith('//')) throw new InvalidTaskError(`path (pathParams filled in) starts with "//" ${after}`);
-  for (const segment of decoded.split('/')) {
-    const name = segment.split(';', 1)[0];
-    if (name === '.' || name === '..') {
-      throw new InvalidTaskError(`path (pathParams filled in) holds a "${name}" segment ${after}`);
-    }
-  }
+  const dotSegment = DOT_SEGMENT.exec(decoded);
+  if (dotSegment) throw new InvalidTaskError(`path (pathParams filled in) holds a "${dotSegment[1]}" segment ${after}`);
 }

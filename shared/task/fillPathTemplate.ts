@@ -13,6 +13,12 @@ const PLACEHOLDER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * @example fillPathTemplate('/v1/orders/{id}', { id: 'A 17' }) // '/v1/orders/A%2017'
  */
 export function fillPathTemplate(template: string, pathParams: Record<string, string>): string {
+  // Most paths have no placeholder: then there is nothing to fill, and any parameter is unused.
+  if (!template.includes('{') && !template.includes('}')) {
+    const unused = Object.keys(pathParams)[0];
+    if (unused !== undefined) throw new InvalidTaskError(`${childField('pathParams', unused)} is not used by path`);
+    return template;
+  }
   const used = new Set<string>();
   const filled = template.replace(PLACEHOLDER, (_match, name: string) => {
     if (!PLACEHOLDER_NAME.test(name)) {

@@ -208,6 +208,26 @@ describe('Invocation telemetry (through the local mesh)', () => {
       expect(audit.at(-1)!.function_request_id).toBe(failure!.function_request_id);
     });
 
+    it('gives a log line the context of the invocation that wrote it, not of an earlier silent one', async () => {
+      // The context reaches Powertools only when a line is written: two silent invocations, then a failing one.
+      process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+      try {
+        const sandbox = await new Sandbox().coldStart();
+        await sandbox.invoke(getOrder);
+        await sandbox.invoke(getOrder);
+        mesh.orders.injectFault({ status: 404 });
+        await sandbox.invokeError(getOrder);
+      } finally {
+        delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+      }
+      const audit = capturedLogRecords().filter((record) => record.message === 'meshgate invocation');
+      const failures = capturedLogRecords().filter((record) => record.message === 'meshgate invocation failed');
+      expect(audit).toHaveLength(3);
+      expect(failures).toHaveLength(1);
+      expect(new Set(audit.map((record) => record.function_request_id)).size).toBe(3);
+      expect(failures[0]).toMatchObject({ function_request_id: audit[2]!.function_request_id, cold_start: false });
+    });
+
     it('carries the fields Powertools Logger gives every line: timestamp, service, X-Ray trace id', async () => {
       process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
       const sandbox = await new Sandbox().coldStart();

@@ -104,7 +104,7 @@ async function invoke(input: unknown, lambdaContext: InvokerContext, startedAt: 
     }
 
     const meshPool = grpcMeshPools.get(catalog.ingress.url, service.authority, credentials);
-    const headers = meshRequestHeaders(service.authority, token, requestId);
+    const headers = meshRequestHeaders(service.authority, token, requestId, record.amznTraceId);
     try {
       prepared ??= await prepare(task, catalog, service, deadline, descriptorSchema, meshPool, headers);
       const timeoutMs = attemptTimeoutMs(task.timeoutMs, service.timeoutMs, deadline);

@@ -6,6 +6,8 @@ export interface HttpRequestHeaderParts {
   authority: string;
   token: string;
   requestId: string;
+  /** The X-Ray trace header the tracing headers derive from (default: the current `_X_AMZN_TRACE_ID`). */
+  amznTraceId?: string;
   /** The task's own headers (already checked: no name the invoker sets). */
   taskHeaders?: Record<string, string>;
   idempotencyKey?: string;
@@ -21,7 +23,7 @@ export interface HttpRequestHeaderParts {
  * httpRequestHeaders({ authority: 'orders.mesh.example.com', token, requestId: randomUUID(), taskHeaders: { 'x-tenant': 'acme' } })
  */
 export function httpRequestHeaders(parts: HttpRequestHeaderParts): Record<string, string> {
-  const own = meshRequestHeaders(parts.authority, parts.token, parts.requestId);
+  const own = meshRequestHeaders(parts.authority, parts.token, parts.requestId, parts.amznTraceId);
   if (parts.idempotencyKey) own['idempotency-key'] = parts.idempotencyKey;
   if (parts.contentType) own['content-type'] = parts.contentType;
   // The common task sends no headers of its own: then the invoker's are the whole set, no copy.

@@ -7,14 +7,20 @@ const USER_AGENT = `meshgate/${MESHGATE_VERSION}`;
 /**
  * The headers meshgate itself puts on every request to the mesh, HTTP or gRPC (CONTRACT.md
  * section 5): host (= the service's authority, also the TLS SNI), the bearer token, user-agent,
- * x-request-id (new per attempt) and the tracing headers of the current X-Ray trace.
+ * x-request-id (new per attempt) and the tracing headers of the X-Ray trace header given (by default
+ * the current one).
  *
  * @example
  * meshRequestHeaders('orders.mesh.example.com', token, randomUUID())
  * // { host: 'orders.mesh.example.com', authorization: 'Bearer eyJ…', 'user-agent': 'meshgate/0.1.0', 'x-request-id': '…', traceparent: '00-…', … }
  */
-export function meshRequestHeaders(authority: string, token: string, requestId: string): Record<string, string> {
-  const tracing = tracingHeaders(traceContext());
+export function meshRequestHeaders(
+  authority: string,
+  token: string,
+  requestId: string,
+  amznTraceId: string | undefined = process.env._X_AMZN_TRACE_ID,
+): Record<string, string> {
+  const tracing = tracingHeaders(traceContext(amznTraceId));
   // One literal, every key in the same order each time: these objects are built on every attempt
   // and read twice more (by undici and by node:http2), so they keep one hidden class.
   return {

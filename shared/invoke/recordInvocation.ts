@@ -5,6 +5,11 @@ import type { TaskContext } from '../task/httpTask.ts';
 export interface InvocationRecord {
   /** Lambda's request id, when the invoker runs under Lambda. */
   requestId?: string;
+  /**
+   * `_X_AMZN_TRACE_ID` as it was when the invocation started, read once: the tracing headers
+   * and the record's xray_trace_id come from the same value.
+   */
+  amznTraceId?: string;
   service?: string;
   method?: string;
   /** The path *template* (`/v1/orders/{orderId}`): parameters may be personal data. */
@@ -48,7 +53,7 @@ export function recordInvocation(record: InvocationRecord): void {
   coldStart = false;
   const facts: RecordLineFacts = { now: Date.now(), coldStart: firstInvocation };
   if (firstInvocation && countsColdStart && functionName) facts.coldStartMetricOf = functionName;
-  const xray = xrayTraceId(process.env._X_AMZN_TRACE_ID);
+  const xray = xrayTraceId(record.amznTraceId);
   if (xray !== undefined) facts.xrayTraceId = xray;
   process.stdout.write(formatInvocationRecord(record, facts, settings));
 }

@@ -15,7 +15,7 @@ export async function runRecordedInvocation<T>(
   outcomeOf: (output: T) => number,
 ): Promise<T> {
   const startedAt = performance.now();
-  const record: InvocationRecord = { requestId: lambdaContext.awsRequestId, attempts: 0 };
+  const record: InvocationRecord = { requestId: lambdaContext.awsRequestId, amznTraceId: process.env._X_AMZN_TRACE_ID, attempts: 0 };
   try {
     const output = await run(record, startedAt);
     record.status = outcomeOf(output);

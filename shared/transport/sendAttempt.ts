@@ -79,9 +79,10 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
           path: request.path,
           headers: request.headers,
           body: request.body ?? null,
-          // The attempt's timer is the real bound; these only stop undici's own defaults (300 s) from mattering.
-          headersTimeout: request.timeoutMs + 1_000,
-          bodyTimeout: request.timeoutMs + 1_000,
+          // The attempt's timer is the bound. undici's own per-stream timers (300 s by default) are
+          // off: they could never fire first, and arming and re-arming them costs every attempt.
+          headersTimeout: 0,
+          bodyTimeout: 0,
         },
         this,
       );

@@ -47,3 +47,21 @@ describe('Function: tracingHeaders', () => {
     }
   });
 });
+
+describe('Function: traceContext', () => {
+  it('reads Root, Parent and Sampled in any order, among other fields and spaces', () => {
+    const header = 'Self=1-67891234-12456789abcdef012345678;Sampled=1 ; Parent=53995c3f42cd8ad8;Lineage=a87bd80c:1; Root=1-5759e988-bd862e3fe1be46a994272793';
+    expect(traceContext(header)).toEqual({ traceId: '5759e988bd862e3fe1be46a994272793', parentId: '53995c3f42cd8ad8', sampled: true });
+  });
+
+  it('replaces a malformed Root or Parent with random ids and treats anything but Sampled=1 as not sampled', () => {
+    for (const header of ['Root=1-5759e988-bd862e3fe1be46a99427279;Parent=53995c3f42cd8ad8x;Sampled=?', 'Root=2-5759e988-bd862e3fe1be46a994272793;Sampled=10', 'XRoot=1-5759e988-bd862e3fe1be46a994272793']) {
+      const context = traceContext(header);
+      expect(context.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(context.traceId).not.toBe('5759e988bd862e3fe1be46a994272793');
+      expect(context.parentId).toMatch(/^[0-9a-f]{16}$/);
+      expect(context.parentId).not.toBe('53995c3f42cd8ad8');
+      expect(context.sampled).toBe(false);
+    }
+  });
+});

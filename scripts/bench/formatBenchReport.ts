@@ -49,6 +49,11 @@ export function formatBenchReport(report: BenchReport): string {
     `invoker ÷ floor: p50 ${x(warm.ratios.p50VsFloor)}, p95 ${x(warm.ratios.p95VsFloor)}, p99 ${x(warm.ratios.p99VsFloor)}; ` +
       `invoker ÷ hand-rolled: p50 ${x(warm.ratios.p50VsHandRolled)}, p95 ${x(warm.ratios.p95VsHandRolled)}`,
   );
+  const spread = warm.roundRatios.p50VsFloor;
+  out.push(
+    `invoker ÷ floor at p50, round by round (${spread.rounds} rounds): median ${x(spread.median)}, ` +
+      `quartiles ${x(spread.q1)}–${x(spread.q3)}, range ${x(spread.min)}–${x(spread.max)}`,
+  );
   out.push(`Invocation records written by the invoker: ${warm.auditLines} for ${warm.invokerCalls} invocations (stdout → ${warm.stdoutPath})`);
 
   out.push('', `Cold start: bundles (scripts/build.ts) and import time (median of ${settings.importSamples} fresh processes each)`);

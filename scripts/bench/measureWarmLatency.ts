@@ -4,6 +4,7 @@ import { BenchChild } from './benchChild.ts';
 import type { LambdaRuntime } from './lambdaRuntime.ts';
 import { latencySummary, type LatencySummary } from './latencySummary.ts';
 import { median } from './median.ts';
+import { roundRatioSpread, type RatioSpread } from './roundRatioSpread.ts';
 import type { BenchMesh, IoCounters } from './startBenchMesh.ts';
 import type { VariantName } from './variants/benchVariant.ts';
 
@@ -28,6 +29,8 @@ export interface WarmResult {
   warmupCalls: number;
   /** Invocation records (`meshgate invocation`) the invoker wrote to stdout, against its calls. */
   auditLines: number;
+  /** Invoker p50 ÷ floor p50 in each round (both ran back to back), and how it spread over the rounds. */
+  roundRatios: { p50VsFloor: RatioSpread };
   invokerCalls: number;
   stdoutPath: string;
 }
@@ -112,6 +115,12 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
     }),
     rounds: options.rounds,
     warmupCalls: options.warmupCalls,
+    roundRatios: {
+      p50VsFloor: roundRatioSpread(
+        batches.get('invoker')!.map((batch) => batch.samples),
+        batches.get('floor')!.map((batch) => batch.samples),
+      ),
+    },
     auditLines: stdout.split('\n').filter((line) => line.includes('"message":"meshgate invocation"')).length,
     invokerCalls: options.warmupCalls + options.calls,
     stdoutPath,

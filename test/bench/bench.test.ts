@@ -47,6 +47,14 @@ describe('Function: runBench', () => {
     expect(io.handRolled).toEqual({ ssmCalls: 1, tokenRequests: 0, handshakes: 1 });
   });
 
+  it('pairs the invoker with the floor round by round', () => {
+    expect(report.warm.roundRatios.p50VsFloor.rounds).toBe(2);
+    const { min, q1, median, q3, max } = report.warm.roundRatios.p50VsFloor;
+    expect([min, q1, median, q3, max].every((value) => value > 0)).toBe(true);
+    expect(min <= median && median <= max).toBe(true);
+    expect(formatBenchReport(report)).toContain('invoker ÷ floor at p50, round by round (2 rounds)');
+  });
+
   it('keeps the invocation record: one per invoker invocation', () => {
     expect(report.warm.invokerCalls).toBe(2 + calls);
     expect(report.warm.auditLines).toBe(report.warm.invokerCalls);

@@ -33,12 +33,12 @@ const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * The HTTP invoker without its middy wiring: validate, resolve, authenticate, call, normalize.
+ * Not `async` itself: an async function returning runRecordedInvocation's promise would add two
+ * turns of the microtask queue to every invocation.
  *
  * @example
  * const output = await invokeHttp({ service: 'orders', path: '/v1/orders/7' }, context);
  */
-// Not async: returning runRecordedInvocation's promise from an async function would cost two more
-// turns of the microtask queue per invocation.
 export function invokeHttp(input: unknown, lambdaContext: InvokerContext): Promise<HttpOutput> {
   return runRecordedInvocation(lambdaContext, (record, startedAt) => invoke(input, lambdaContext, startedAt, record), (output) => output.status);
 }

@@ -87,8 +87,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
         this,
       );
     } catch (error) {
-      // Invalid options or a closed pool: undici throws before the request exists.
-      this.onResponseError(undefined, error as Error);
+      // undici reports a closed pool or bad options through onResponseError; anything it throws goes the same way.
+      this.onResponseError(null, error as Error);
     }
   }
 
@@ -135,7 +135,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     });
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
     if (this.#settled) return;
     const status = this.#status;
     if (status !== undefined) {

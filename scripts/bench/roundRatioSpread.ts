@@ -1,4 +1,4 @@
-import { latencySummary } from './latencySummary.ts';
+import { latencySummary, nearestRank } from './latencySummary.ts';
 
 /** How a ratio varied from round to round: nearest-rank quartiles of the per-round values. */
 export interface RatioSpread {
@@ -22,6 +22,12 @@ export interface RatioSpread {
 export function roundRatioSpread(numerator: readonly (readonly number[])[], denominator: readonly (readonly number[])[]): RatioSpread {
   if (numerator.length !== denominator.length || numerator.length === 0) throw new Error('one batch per round on both sides');
   const ratios = numerator.map((samples, round) => latencySummary(samples).p50 / latencySummary(denominator[round]!).p50).sort((a, b) => a - b);
-  const rank = (p: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.ceil(p * ratios.length) - 1))]!;
-  return { rounds: ratios.length, min: ratios[0]!, q1: rank(0.25), median: rank(0.5), q3: rank(0.75), max: ratios[ratios.length - 1]! };
+  return {
+    rounds: ratios.length,
+    min: ratios[0]!,
+    q1: nearestRank(ratios, 0.25),
+    median: nearestRank(ratios, 0.5),
+    q3: nearestRank(ratios, 0.75),
+    max: ratios[ratios.length - 1]!,
+  };
 }

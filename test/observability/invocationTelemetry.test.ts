@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LocalMesh } from '../mesh/startLocalMesh.ts';
 import { useLocalMesh } from '../support/useLocalMesh.ts';
 import { capturedLogRecords } from '../support/capturedOutput.ts';
@@ -11,6 +11,11 @@ useLocalMesh((started) => (mesh = started));
 beforeEach(() => {
   mesh.orders.clearFaults();
   delete process.env._X_AMZN_TRACE_ID;
+});
+
+// Environment a test sets for its sandbox (vi.stubEnv) is put back after it.
+afterEach(() => {
+  vi.unstubAllEnvs();
 });
 
 interface EmfRecord {
@@ -65,14 +70,10 @@ describe('Invocation telemetry (through the local mesh)', () => {
 
     it('keeps the record, and so the metrics, whatever the log level', async () => {
       // Prepare: Lambda's log-level filter and Powertools both drop lines below the level by their `level` field.
-      process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-      try {
-        const sandbox = await new Sandbox().coldStart();
-        // Act
-        await sandbox.invoke(getOrder);
-      } finally {
-        delete process.env.POWERTOOLS_LOG_LEVEL;
-      }
+      vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+      const sandbox = await new Sandbox().coldStart();
+      // Act
+      await sandbox.invoke(getOrder);
       // Assess
       const [record] = invocationRecords();
       expect(record).toBeDefined();
@@ -81,17 +82,12 @@ describe('Invocation telemetry (through the local mesh)', () => {
 
     it('counts a ColdStart once per on-demand sandbox, by service and function_name', async () => {
       // Prepare: Lambda sets these; provisioned-concurrency sandboxes do not count as cold starts.
-      process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
-      process.env.AWS_LAMBDA_FUNCTION_NAME = 'HttpInvokerFunction';
-      try {
-        const sandbox = await new Sandbox().coldStart();
-        // Act
-        await sandbox.invoke(getOrder);
-        await sandbox.invoke(getOrder);
-      } finally {
-        delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
-        delete process.env.AWS_LAMBDA_FUNCTION_NAME;
-      }
+      vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+      vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'HttpInvokerFunction');
+      const sandbox = await new Sandbox().coldStart();
+      // Act
+      await sandbox.invoke(getOrder);
+      await sandbox.invoke(getOrder);
       // Assess
       const coldStarts = withMetric('ColdStart');
       expect(coldStarts).toHaveLength(1);
@@ -133,13 +129,9 @@ describe('Invocation telemetry (through the local mesh)', () => {
     });
 
     it('writes the record without metrics when POWERTOOLS_METRICS_DISABLED is true', async () => {
-      process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-      try {
-        const sandbox = await new Sandbox().coldStart();
-        await sandbox.invoke(getOrder);
-      } finally {
-        delete process.env.POWERTOOLS_METRICS_DISABLED;
-      }
+      vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+      const sandbox = await new Sandbox().coldStart();
+      await sandbox.invoke(getOrder);
       const [record] = invocationRecords();
       expect(record).toMatchObject({ meshService: 'orders', durationMs: expect.any(Number), attempts: 1 });
       expect(record).not.toHaveProperty('_aws');
@@ -210,16 +202,12 @@ describe('Invocation telemetry (through the local mesh)', () => {
 
     it('gives a log line the context of the invocation that wrote it, not of an earlier silent one', async () => {
       // The context reaches Powertools only when a line is written: two silent invocations, then a failing one.
-      process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
-      try {
-        const sandbox = await new Sandbox().coldStart();
-        await sandbox.invoke(getOrder);
-        await sandbox.invoke(getOrder);
-        mesh.orders.injectFault({ status: 404 });
-        await sandbox.invokeError(getOrder);
-      } finally {
-        delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
-      }
+      vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+      const sandbox = await new Sandbox().coldStart();
+      await sandbox.invoke(getOrder);
+      await sandbox.invoke(getOrder);
+      mesh.orders.injectFault({ status: 404 });
+      await sandbox.invokeError(getOrder);
       const audit = capturedLogRecords().filter((record) => record.message === 'meshgate invocation');
       const failures = capturedLogRecords().filter((record) => record.message === 'meshgate invocation failed');
       expect(audit).toHaveLength(3);

@@ -1,4 +1,5 @@
 import { metricDirectivesJson, resolvedServiceOf } from '../observability/invocationMetrics.ts';
+import { isoTimestamp } from './isoTimestamp.ts';
 import type { InvocationRecord } from './recordInvocation.ts';
 
 /** What the line says beyond the record itself: when, and about the sandbox. */
@@ -42,7 +43,7 @@ export function formatInvocationRecord(record: InvocationRecord, facts: RecordLi
   const resolved = Boolean(record.identity);
   const outcome = record.error ?? record.status;
   let line =
-    `{"message":"meshgate invocation","timestamp":"${new Date(facts.now).toISOString()}","service":${json(settings.serviceName)}` +
+    `{"message":"meshgate invocation","timestamp":"${isoTimestamp(facts.now)}","service":${json(settings.serviceName)}` +
     `,"cold_start":${facts.coldStart}` +
     stringMember('function_request_id', record.requestId) +
     stringMember('xray_trace_id', facts.xrayTraceId) +

@@ -24,7 +24,19 @@ export interface BenchReport {
   route: { service: string; method: 'GET'; path: string; authority: string };
   bundles: Array<{ name: string; bytes: number; ownBytes: number; dependenciesBytes: number; external: string[] }>;
   importTimes: ImportTime[];
-  warm: WarmResult & { ratios: { p50VsFloor: number; p95VsFloor: number; p99VsFloor: number; p50VsHandRolled: number; p95VsHandRolled: number } };
+  warm: WarmResult & {
+    ratios: {
+      p50VsFloor: number;
+      p95VsFloor: number;
+      p99VsFloor: number;
+      p50VsHandRolled: number;
+      p95VsHandRolled: number;
+      /** References: the A/A control (floor again ÷ floor), the record's own cost (floor with record ÷ floor), and the invoker beyond it. */
+      floorAgainP50VsFloor: number;
+      floorWithRecordP50VsFloor: number;
+      p50VsFloorWithRecord: number;
+    };
+  };
   firstInvocation: FirstInvocationResult;
   memory: MemoryResult;
   targets: TargetCheck[];

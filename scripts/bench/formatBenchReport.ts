@@ -5,6 +5,8 @@ const LABELS: Record<string, string> = {
   floor: 'floor: raw undici, open mTLS connection, same headers',
   invoker: 'meshgate HttpInvoker (bundle)',
   handRolled: 'hand-rolled: SSM + new connection per call',
+  floorAgain: 'reference: the floor again (A/A control)',
+  floorWithRecord: 'reference: floor + invocation record',
 };
 
 const ms = (value: number) => value.toFixed(2);
@@ -53,6 +55,11 @@ export function formatBenchReport(report: BenchReport): string {
   out.push(
     `invoker ÷ floor at p50, round by round (${spread.rounds} rounds): median ${x(spread.median)}, ` +
       `quartiles ${x(spread.q1)}–${x(spread.q3)}, range ${x(spread.min)}–${x(spread.max)}`,
+  );
+  const aa = warm.roundRatios.floorAgainP50VsFloor;
+  out.push(
+    `references at p50: floor again ÷ floor ${x(warm.ratios.floorAgainP50VsFloor)} (A/A: this run's noise; round by round ${x(aa.q1)}–${x(aa.q3)}), ` +
+      `floor + record ÷ floor ${x(warm.ratios.floorWithRecordP50VsFloor)} (the audit line alone), invoker ÷ (floor + record) ${x(warm.ratios.p50VsFloorWithRecord)}`,
   );
   out.push(`Invocation records written by the invoker: ${warm.auditLines} for ${warm.invokerCalls} invocations (stdout → ${warm.stdoutPath})`);
 

@@ -9,7 +9,9 @@ import type { BenchMesh, IoCounters } from './startBenchMesh.ts';
 import type { VariantName } from './variants/benchVariant.ts';
 
 const CLIENT_SCRIPT = new URL('./probes/warmClient.ts', import.meta.url).pathname;
-const ORDER: readonly VariantName[] = ['floor', 'invoker', 'handRolled'];
+const ORDER: readonly VariantName[] = ['floor', 'invoker', 'handRolled', 'floorAgain', 'floorWithRecord'];
+/** The variants that write invocation records, each to a stdout file of its own. */
+const RECORD_WRITERS: ReadonlySet<VariantName> = new Set(['invoker', 'floorWithRecord']);
 
 /** One variant's warm latency and the I/O the mesh saw per timed call. */
 export interface WarmVariantResult {
@@ -29,8 +31,13 @@ export interface WarmResult {
   warmupCalls: number;
   /** Invocation records (`meshgate invocation`) the invoker wrote to stdout, against its calls. */
   auditLines: number;
-  /** Invoker p50 ÷ floor p50 in each round (both ran back to back), and how it spread over the rounds. */
-  roundRatios: { p50VsFloor: RatioSpread };
+  /** The same, written by the floor with its record (one per call, warm-up included). */
+  floorWithRecordLines: number;
+  /**
+   * p50 ÷ floor p50 in each round (all variants of a round ran back to back), and how it spread over
+   * the rounds: the invoker's, and the A/A control's (floor again ÷ floor).
+   */
+  roundRatios: { p50VsFloor: RatioSpread; floorAgainP50VsFloor: RatioSpread };
   invokerCalls: number;
   stdoutPath: string;
 }
@@ -65,6 +72,8 @@ interface Batch {
  */
 export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions): Promise<WarmResult> {
   const stdoutPath = join(options.outDir, 'warm-client.stdout.log');
+  const stdoutOf = (name: VariantName) =>
+    !RECORD_WRITERS.has(name) ? '/dev/null' : name === 'invoker' ? stdoutPath : join(options.outDir, `warm-${name}.stdout.log`);
   const children = new Map<VariantName, BenchChild>();
   const batches = new Map<VariantName, Batch[]>(ORDER.map((name) => [name, []]));
   const io = new Map<VariantName, IoCounters>(ORDER.map((name) => [name, { ssmCalls: 0, tokenRequests: 0, handshakes: 0 }]));
@@ -73,8 +82,8 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
       const child = BenchChild.spawn(CLIENT_SCRIPT, {
         env: { ...options.runtime.environment, ...bench.env },
         execArgv: options.runtime.v8Flags,
-        // Only the invoker writes to stdout (its invocation records).
-        stdoutPath: name === 'invoker' ? stdoutPath : '/dev/null',
+        // Only the invoker and the floor with its record write to stdout (invocation records).
+        stdoutPath: stdoutOf(name),
         cpu: options.cpu,
       });
       children.set(name, child);
@@ -99,6 +108,7 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
     await Promise.all([...children.values()].map((child) => child.close()));
   }
   const stdout = await readFile(stdoutPath, 'utf8');
+  const samplesByRound = (name: VariantName) => batches.get(name)!.map((batch) => batch.samples);
   return {
     variants: ORDER.map((name) => {
       const all = batches.get(name)!;
@@ -116,15 +126,18 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
     rounds: options.rounds,
     warmupCalls: options.warmupCalls,
     roundRatios: {
-      p50VsFloor: roundRatioSpread(
-        batches.get('invoker')!.map((batch) => batch.samples),
-        batches.get('floor')!.map((batch) => batch.samples),
-      ),
+      p50VsFloor: roundRatioSpread(samplesByRound('invoker'), samplesByRound('floor')),
+      floorAgainP50VsFloor: roundRatioSpread(samplesByRound('floorAgain'), samplesByRound('floor')),
     },
-    auditLines: stdout.split('\n').filter((line) => line.includes('"message":"meshgate invocation"')).length,
+    auditLines: countRecords(stdout),
+    floorWithRecordLines: countRecords(await readFile(stdoutOf('floorWithRecord'), 'utf8')),
     invokerCalls: options.warmupCalls + options.calls,
     stdoutPath,
   };
+}
+
+function countRecords(stdout: string): number {
+  return stdout.split('\n').filter((line) => line.includes('"message":"meshgate invocation"')).length;
 }
 
 function splitEvenly(total: number, parts: number): number[] {

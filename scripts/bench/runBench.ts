@@ -87,6 +87,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
     const floor = latency('floor');
     const invoker = latency('invoker');
     const handRolled = latency('handRolled');
+    const floorWithRecord = latency('floorWithRecord');
     const partial: Omit<BenchReport, 'targets' | 'durationMs'> = {
       startedAt,
       node: process.version,
@@ -114,6 +115,9 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
           p99VsFloor: invoker.p99 / floor.p99,
           p50VsHandRolled: invoker.p50 / handRolled.p50,
           p95VsHandRolled: invoker.p95 / handRolled.p95,
+          floorAgainP50VsFloor: latency('floorAgain').p50 / floor.p50,
+          floorWithRecordP50VsFloor: floorWithRecord.p50 / floor.p50,
+          p50VsFloorWithRecord: invoker.p50 / floorWithRecord.p50,
         },
       },
       firstInvocation,

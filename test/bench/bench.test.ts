@@ -39,10 +39,14 @@ describe('Function: runBench', () => {
       ['floor', calls],
       ['invoker', calls],
       ['handRolled', calls],
+      ['floorAgain', calls],
+      ['floorWithRecord', calls],
     ]);
     const io = Object.fromEntries(report.warm.variants.map((variant) => [variant.name, variant.ioPerCall]));
     expect(io.floor).toEqual({ ssmCalls: 0, tokenRequests: 0, handshakes: 0 });
     expect(io.invoker).toEqual({ ssmCalls: 0, tokenRequests: 0, handshakes: 0 });
+    expect(io.floorAgain).toEqual({ ssmCalls: 0, tokenRequests: 0, handshakes: 0 });
+    expect(io.floorWithRecord).toEqual({ ssmCalls: 0, tokenRequests: 0, handshakes: 0 });
     // The hand-rolled handler reads SSM and opens a connection on every call: the counters can see I/O.
     expect(io.handRolled).toEqual({ ssmCalls: 1, tokenRequests: 0, handshakes: 1 });
   });
@@ -55,9 +59,17 @@ describe('Function: runBench', () => {
     expect(formatBenchReport(report)).toContain('invoker ÷ floor at p50, round by round (2 rounds)');
   });
 
-  it('keeps the invocation record: one per invoker invocation', () => {
+  it('keeps the invocation record: one per invoker invocation, and one per call of the floor with its record', () => {
     expect(report.warm.invokerCalls).toBe(2 + calls);
     expect(report.warm.auditLines).toBe(report.warm.invokerCalls);
+    expect(report.warm.floorWithRecordLines).toBe(2 + calls);
+  });
+
+  it('reports the references: the A/A control and the floor with its record, against the floor', () => {
+    const { floorAgainP50VsFloor, floorWithRecordP50VsFloor, p50VsFloorWithRecord } = report.warm.ratios;
+    for (const ratio of [floorAgainP50VsFloor, floorWithRecordP50VsFloor, p50VsFloorWithRecord]) expect(ratio).toBeGreaterThan(0);
+    expect(report.warm.roundRatios.floorAgainP50VsFloor.rounds).toBe(2);
+    expect(formatBenchReport(report)).toMatch(/^references at p50: floor again ÷ floor \d\.\d\d× \(A\/A/m);
   });
 
   it('counts a first invocation at the mesh: two SSM calls, one token request, one handshake', () => {

@@ -1,14 +1,15 @@
 /**
- * Child process of the warm benchmark: holds one variant (floor, invoker bundle or hand-rolled
- * handler), as a Lambda sandbox holds one function, and times batches of calls on command. One
+ * Child process of the warm benchmark: holds one variant (floor, invoker bundle, hand-rolled
+ * handler or a reference), as a Lambda sandbox holds one function, and times batches of calls on command. One
  * process per variant: sharing a heap, the hand-rolled handler's garbage (an SDK request, an
  * Agent and a TLS connection per call) was collected during whichever variant allocated next.
- * Its stdout (the invoker's invocation records) goes through a pipe to a file.
+ * Its stdout (invocation records, where the variant writes them) goes through a pipe to a file.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { serveBenchCommands } from '../serveBenchCommands.ts';
 import type { BenchVariant, VariantName } from '../variants/benchVariant.ts';
 import { floorVariant } from '../variants/floorVariant.ts';
+import { floorWithRecordVariant } from '../variants/floorWithRecordVariant.ts';
 import { handRolledVariant } from '../variants/handRolledVariant.ts';
 import { invokerVariant } from '../variants/invokerVariant.ts';
 
@@ -36,7 +37,7 @@ serveBenchCommands(
         variant = await invokerVariant(bundlePath, serviceName, { path });
         return { variant: name };
       }
-      // The floor's and the hand-rolled handler's token and credentials, fetched once with the project's own code.
+      // The other variants' token and credentials, fetched once with the project's own code.
       const { loadCatalog } = await import('../../../shared/catalog/loadCatalog.ts');
       const { authenticateCall } = await import('../../../shared/invoke/authenticateCall.ts');
       const { Deadline } = await import('../../../shared/invoke/deadline.ts');
@@ -46,10 +47,19 @@ serveBenchCommands(
       const { credentials, token } = await authenticateCall(catalog, service, deadline, false);
       const route = { ingressUrl: catalog.ingress.url, authority: service.authority, path, token };
       const identity = catalog.identities[service.identity]!;
-      variant =
-        name === 'floor'
-          ? floorVariant(route, credentials)
-          : handRolledVariant(route, { cert: identity.tls.certParameter, key: identity.tls.keyParameter, ca: catalog.ingress.caParameter });
+      if (name === 'handRolled') {
+        variant = handRolledVariant(route, { cert: identity.tls.certParameter, key: identity.tls.keyParameter, ca: catalog.ingress.caParameter });
+      } else if (name === 'floorWithRecord') {
+        variant = floorWithRecordVariant(floorVariant(route, credentials), {
+          service: serviceName,
+          method: 'GET',
+          pathTemplate: path,
+          identity: service.identity,
+          credentialVersion: credentials.version,
+        });
+      } else {
+        variant = floorVariant(route, credentials, name);
+      }
       return { variant: name };
     },
 

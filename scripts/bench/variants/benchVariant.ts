@@ -1,4 +1,4 @@
-/** The three ways of making the same call that the warm benchmark puts side by side. */
+/** The ways of making the same call that the warm benchmark puts side by side: three compared, two references. */
 export const VariantName = {
   /**
    * A raw undici request over an already-open mTLS connection: the floor. It sends the very
@@ -10,6 +10,17 @@ export const VariantName = {
   Invoker: 'invoker',
   /** A typical hand-rolled handler: SSM GetParameters and a new mTLS connection on every call. */
   HandRolled: 'handRolled',
+  /**
+   * Reference: the floor again, in a process of its own. Floor ÷ floor again is what this run's
+   * noise alone makes of a ratio (an A/A comparison), the yardstick for the ratios above.
+   */
+  FloorAgain: 'floorAgain',
+  /**
+   * Reference: the floor plus the invocation record the contract requires of every invocation
+   * (formatted and written by the project's recordInvocation to a stdout piped as the invoker's
+   * is), timed with the call. Its ratio to the floor is what the audit line alone costs.
+   */
+  FloorWithRecord: 'floorWithRecord',
 } as const;
 export type VariantName = (typeof VariantName)[keyof typeof VariantName];
 

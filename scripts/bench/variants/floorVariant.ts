@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'undici';
 import { httpRequestHeaders } from '../../../shared/invoke/httpRequestHeaders.ts';
 import { amznTraceId } from '../amznTraceId.ts';
-import type { BenchRoute, BenchVariant } from './benchVariant.ts';
+import { VariantName, type BenchRoute, type BenchVariant } from './benchVariant.ts';
 
 export interface FloorCredentials {
   caPem: string;
@@ -21,7 +21,11 @@ export interface FloorCredentials {
  * const floor = floorVariant(route, credentials);
  * const status = await floor.run(floor.prepare());
  */
-export function floorVariant(route: BenchRoute, credentials: FloorCredentials): BenchVariant<Record<string, string>> {
+export function floorVariant(
+  route: BenchRoute,
+  credentials: FloorCredentials,
+  name: typeof VariantName.Floor | typeof VariantName.FloorAgain = VariantName.Floor,
+): BenchVariant<Record<string, string>> {
   const client = new Client(route.ingressUrl, {
     allowH2: true,
     // Open for the whole run (undici's default 4 s idle close would reopen it between rounds).
@@ -30,7 +34,7 @@ export function floorVariant(route: BenchRoute, credentials: FloorCredentials): 
     connect: { ca: credentials.caPem, cert: credentials.certPem, key: credentials.keyPem, servername: route.authority },
   });
   return {
-    name: 'floor',
+    name,
     prepare() {
       // As the Lambda runtime does before each invocation: the tracing headers derive from it.
       process.env._X_AMZN_TRACE_ID = amznTraceId();

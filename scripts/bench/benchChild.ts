@@ -5,9 +5,11 @@ export interface BenchChildOptions {
   /** The child's whole environment. */
   env: NodeJS.ProcessEnv;
   /**
-   * The child's stdout (the invoker's invocation records) ends up here. Through a pipe drained by
-   * `cat`, as Lambda collects a function's stdout through a pipe: a file would make every write
-   * synchronous, and draining it in this process would slow the mesh that runs here.
+   * The child's stdout (invocation records) ends up here. Through a pipe drained by `cat`, as
+   * Lambda collects a function's stdout through a pipe: a file would take every write without
+   * waking a reader, as Lambda's pipe does, and draining it in this process would slow the mesh
+   * that runs here. (libuv makes the pipe a Unix socket pair where Lambda's runtime has a pipe(2);
+   * a FIFO in its place measured the same.)
    */
   stdoutPath: string;
   /** CPU to pin the child to with taskset, or undefined to leave it free. */

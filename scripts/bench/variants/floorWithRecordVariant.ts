@@ -1,5 +1,5 @@
 import { recordInvocation, type InvocationRecord } from '../../../shared/invoke/recordInvocation.ts';
-import type { BenchVariant } from './benchVariant.ts';
+import { VariantName, type BenchVariant } from './benchVariant.ts';
 
 /** What the invoker's record says about a warm call of the benchmark route, minus what differs per call. */
 export type RecordTemplate = Pick<InvocationRecord, 'service' | 'method' | 'pathTemplate' | 'identity' | 'credentialVersion'>;
@@ -18,7 +18,7 @@ export function floorWithRecordVariant(
   template: RecordTemplate,
 ): BenchVariant<Record<string, string>> {
   return {
-    name: 'floorWithRecord',
+    name: VariantName.FloorWithRecord,
     prepare: () => floor.prepare(),
     async run(headers) {
       const startedAt = performance.now();

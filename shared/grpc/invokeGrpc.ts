@@ -60,12 +60,13 @@ interface PreparedCall {
 
 /**
  * The gRPC invoker without its middy wiring: validate, resolve, authenticate, load the schema,
- * make one unary call through the ingress, normalize (CONTRACT.md section 3b).
+ * make one unary call through the ingress, normalize (CONTRACT.md section 3b). Not `async`
+ * itself, as invokeHttp: that would only add two turns of the microtask queue to every invocation.
  *
  * @example
  * const output = await invokeGrpc({ service: 'inventory', rpc: 'inventory.v1.Inventory/Reserve', message: { sku: 'B-2' } }, context);
  */
-export async function invokeGrpc(input: unknown, lambdaContext: InvokerContext): Promise<GrpcOutput> {
+export function invokeGrpc(input: unknown, lambdaContext: InvokerContext): Promise<GrpcOutput> {
   return runRecordedInvocation(lambdaContext, (record, startedAt) => invoke(input, lambdaContext, startedAt, record), (output) => output.code);
 }
 

@@ -7,8 +7,10 @@ export interface BenchOptions {
   calls: number;
   /** The timed calls are split into this many rounds; each round runs every variant once, in a rotating order. */
   rounds: number;
-  /** Untimed calls per variant before the first round (JIT, pools, caches). */
+  /** Untimed calls per sandbox before the first round (JIT, pools, caches). */
   warmupCalls: number;
+  /** Processes (sandboxes) per variant in the warm measurement; a variant's calls are shared between them. */
+  sandboxes: number;
   /** Fresh processes per bundle for the import-time medians. */
   importSamples: number;
   /** Fresh processes (new sandboxes) for the first-invocation breakdown. */
@@ -29,6 +31,7 @@ export const defaultBenchOptions: BenchOptions = {
   calls: 2_000,
   rounds: 20,
   warmupCalls: 200,
+  sandboxes: 3,
   importSamples: 25,
   coldSamples: 7,
   memoryCalls: 10_000,

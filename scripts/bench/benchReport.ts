@@ -20,7 +20,7 @@ export interface BenchReport {
   placement: CpuPlacement;
   /** How every measured process was started (template.yaml's NODE_OPTIONS, Lambda's heap flags). */
   runtime: LambdaRuntime;
-  settings: { calls: number; rounds: number; warmupCalls: number; importSamples: number; coldSamples: number; memoryCalls: number; memoryBaselineCalls: number };
+  settings: { calls: number; rounds: number; warmupCalls: number; sandboxes: number; importSamples: number; coldSamples: number; memoryCalls: number; memoryBaselineCalls: number };
   route: { service: string; method: 'GET'; path: string; authority: string };
   bundles: Array<{ name: string; bytes: number; ownBytes: number; dependenciesBytes: number; external: string[] }>;
   importTimes: ImportTime[];

@@ -29,7 +29,11 @@ export function formatBenchReport(report: BenchReport): string {
   out.push(`Route: ${report.route.method} ${report.route.path} on service "${report.route.service}" (${report.route.authority}), HTTP/2 over mTLS through the local ingress`);
   out.push(`Measured processes run as Lambda starts them for ${report.runtime.memoryMb} MB: NODE_OPTIONS=${report.runtime.nodeOptions || '(none)'} ${report.runtime.v8Flags.join(' ')}`);
 
-  out.push('', `Warm invocations: ${settings.calls} timed calls per variant in ${warm.rounds} interleaved rounds, after ${warm.warmupCalls} warm-up calls each`);
+  out.push(
+    '',
+    `Warm invocations: ${settings.calls} timed calls per variant in ${warm.rounds} interleaved rounds, ` +
+      `shared by ${warm.sandboxes} sandbox${warm.sandboxes === 1 ? '' : 'es'} (processes) per variant after ${warm.warmupCalls} warm-up calls each`,
+  );
   out.push(
     formatTable(
       ['variant', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'outside undici µs p50', 'client CPU µs/call', 'SSM calls/call', 'token requests/call', 'TLS handshakes/call'],
@@ -61,7 +65,11 @@ export function formatBenchReport(report: BenchReport): string {
     `references at p50: floor again ÷ floor ${x(warm.ratios.floorAgainP50VsFloor)} (A/A: this run's noise; round by round ${x(aa.q1)}–${x(aa.q3)}), ` +
       `floor + record ÷ floor ${x(warm.ratios.floorWithRecordP50VsFloor)} (the audit line alone), invoker ÷ (floor + record) ${x(warm.ratios.p50VsFloorWithRecord)}`,
   );
-  out.push(`Invocation records written by the invoker: ${warm.auditLines} for ${warm.invokerCalls} invocations (stdout → ${warm.stdoutPath})`);
+  out.push(
+    `p50 of each sandbox alone (ms): ` +
+      warm.variants.map((variant) => `${variant.name} ${variant.sandboxP50s.map((p50) => p50.toFixed(3)).join(' / ')}`).join('; '),
+  );
+  out.push(`Invocation records written by the invoker: ${warm.auditLines} for ${warm.invokerCalls} invocations (stdout → ${warm.stdoutPaths.join(', ')})`);
 
   out.push('', `Cold start: bundles (scripts/build.ts) and import time (median of ${settings.importSamples} fresh processes each)`);
   out.push(

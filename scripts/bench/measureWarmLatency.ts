@@ -16,7 +16,10 @@ const RECORD_WRITERS: ReadonlySet<VariantName> = new Set(['invoker', 'floorWithR
 /** One variant's warm latency and the I/O the mesh saw per timed call. */
 export interface WarmVariantResult {
   name: VariantName;
+  /** Over every sample of every sandbox of this variant. */
   latency: LatencySummary;
+  /** p50 of each sandbox (process) of this variant alone, in spawn order: how much one process's luck moves it. */
+  sandboxP50s: number[];
   /** Median time per call spent outside undici requests (the caller's own code), in µs. */
   outsideUndiciP50Us: number;
   /** CPU time (user + system) of the client process per timed call, in µs: less sensitive to scheduling noise than latency. */
@@ -29,7 +32,9 @@ export interface WarmResult {
   variants: WarmVariantResult[];
   rounds: number;
   warmupCalls: number;
-  /** Invocation records (`meshgate invocation`) the invoker wrote to stdout, against its calls. */
+  /** Processes per variant; each variant's calls are shared between them. */
+  sandboxes: number;
+  /** Invocation records (`meshgate invocation`) the invoker's sandboxes wrote to stdout, against their calls. */
   auditLines: number;
   /** The same, written by the floor with its record (one per call, warm-up included). */
   floorWithRecordLines: number;
@@ -39,7 +44,8 @@ export interface WarmResult {
    */
   roundRatios: { p50VsFloor: RatioSpread; floorAgainP50VsFloor: RatioSpread };
   invokerCalls: number;
-  stdoutPath: string;
+  /** Where the invoker's sandboxes' stdout went, one file each. */
+  stdoutPaths: string[];
 }
 
 export interface WarmOptions {
@@ -49,6 +55,7 @@ export interface WarmOptions {
   calls: number;
   rounds: number;
   warmupCalls: number;
+  sandboxes: number;
   cpu: number | undefined;
   runtime: LambdaRuntime;
   outDir: string;
@@ -61,43 +68,61 @@ interface Batch {
   cpuMicros: number;
 }
 
+/** One measured process: a variant's sandbox number `index`, and what it timed, round by round. */
+interface Sandbox {
+  name: VariantName;
+  index: number;
+  child: BenchChild;
+  stdoutPath: string;
+  batches: Batch[];
+}
+
 /**
- * Each variant in a child process of its own (a sandbox holds one function), all started and
- * warmed up first, then timed in rounds: each round runs every variant's share of the calls, the
- * order changing from round to round, so drift and noise land on all of them alike. One child at
- * a time is busy, on the same CPU. The mesh's counters are read around each timed batch only.
+ * Each variant in `sandboxes` child processes of its own (a sandbox holds one function), all
+ * started and warmed up first, then timed in rounds: each round runs every sandbox's share of the
+ * calls, the order changing from round to round, so drift and noise land on all of them alike.
+ * One child at a time is busy, on the same CPU. The mesh's counters are read around each timed
+ * batch only.
+ *
+ * Several sandboxes per variant because one process is a biased yardstick: two processes running
+ * the same floor differ by up to 6% at p50 for the whole run (their heaps and code land at other
+ * addresses, and the CPU caches treat them differently), which is as large as the effect measured.
+ * Sandboxes are started interleaved (floor 1, invoker 1, …, floor 2, invoker 2, …) so no variant
+ * holds the early or the late processes.
  *
  * @example
- * const warm = await measureWarmLatency(bench, { bundlePath, service: 'orders', path: '/v1/orders/7', calls: 2000, rounds: 20, ... });
+ * const warm = await measureWarmLatency(bench, { bundlePath, service: 'orders', path: '/v1/orders/7', calls: 2000, rounds: 20, sandboxes: 3, ... });
  */
 export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions): Promise<WarmResult> {
-  const stdoutPath = join(options.outDir, 'warm-client.stdout.log');
-  const stdoutOf = (name: VariantName) =>
-    !RECORD_WRITERS.has(name) ? '/dev/null' : name === 'invoker' ? stdoutPath : join(options.outDir, `warm-${name}.stdout.log`);
-  const children = new Map<VariantName, BenchChild>();
-  const batches = new Map<VariantName, Batch[]>(ORDER.map((name) => [name, []]));
+  const stdoutOf = (name: VariantName, index: number) =>
+    RECORD_WRITERS.has(name) ? join(options.outDir, `warm-${name}-${index + 1}.stdout.log`) : '/dev/null';
+  const sandboxes: Sandbox[] = [];
   const io = new Map<VariantName, IoCounters>(ORDER.map((name) => [name, { ssmCalls: 0, tokenRequests: 0, handshakes: 0 }]));
   try {
-    for (const name of ORDER) {
-      const child = BenchChild.spawn(CLIENT_SCRIPT, {
-        env: { ...options.runtime.environment, ...bench.env },
-        execArgv: options.runtime.v8Flags,
-        // Only the invoker and the floor with its record write to stdout (invocation records).
-        stdoutPath: stdoutOf(name),
-        cpu: options.cpu,
-      });
-      children.set(name, child);
-      await child.call('setup', { variant: name, bundlePath: options.bundlePath, service: options.service, path: options.path });
-      await child.call('batch', { calls: options.warmupCalls });
+    for (let index = 0; index < options.sandboxes; index++) {
+      for (const name of ORDER) {
+        const stdoutPath = stdoutOf(name, index);
+        const child = BenchChild.spawn(CLIENT_SCRIPT, {
+          env: { ...options.runtime.environment, ...bench.env },
+          execArgv: options.runtime.v8Flags,
+          // Only the invoker and the floor with its record write to stdout (invocation records).
+          stdoutPath,
+          cpu: options.cpu,
+        });
+        sandboxes.push({ name, index, child, stdoutPath, batches: [] });
+        await child.call('setup', { variant: name, bundlePath: options.bundlePath, service: options.service, path: options.path });
+        await child.call('batch', { calls: options.warmupCalls });
+      }
     }
     const perRound = splitEvenly(options.calls, options.rounds);
     for (const [round, calls] of perRound.entries()) {
-      for (const name of orderFor(round)) {
+      const perSandbox = splitEvenly(calls, options.sandboxes);
+      for (const sandbox of orderFor(round, sandboxes)) {
         const before = bench.counters();
-        const batch = await children.get(name)!.call<Batch>('batch', { calls });
+        const batch = await sandbox.child.call<Batch>('batch', { calls: perSandbox[sandbox.index] ?? 0 });
         const after = bench.counters();
-        batches.get(name)!.push(batch);
-        const total = io.get(name)!;
+        sandbox.batches.push(batch);
+        const total = io.get(sandbox.name)!;
         total.ssmCalls += after.ssmCalls - before.ssmCalls;
         total.tokenRequests += after.tokenRequests - before.tokenRequests;
         total.handshakes += after.handshakes - before.handshakes;
@@ -105,19 +130,26 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
       options.log(`  warm round ${round + 1}/${perRound.length} done`);
     }
   } finally {
-    await Promise.all([...children.values()].map((child) => child.close()));
+    await Promise.all(sandboxes.map((sandbox) => sandbox.child.close()));
   }
-  const stdout = await readFile(stdoutPath, 'utf8');
-  const samplesByRound = (name: VariantName) => batches.get(name)!.map((batch) => batch.samples);
+  const of = (name: VariantName) => sandboxes.filter((sandbox) => sandbox.name === name);
+  // Round r of a variant: the samples all its sandboxes timed in that round.
+  const samplesByRound = (name: VariantName) =>
+    Array.from({ length: options.rounds }, (_, round) => of(name).flatMap((sandbox) => sandbox.batches[round]?.samples ?? []));
+  const recordsOf = async (name: VariantName) => {
+    const counts = await Promise.all(of(name).map(async (sandbox) => countRecords(await readFile(sandbox.stdoutPath, 'utf8'))));
+    return counts.reduce((sum, count) => sum + count, 0);
+  };
   return {
     variants: ORDER.map((name) => {
-      const all = batches.get(name)!;
+      const all = of(name).flatMap((sandbox) => sandbox.batches);
       const samples = all.flatMap((batch) => batch.samples);
       const total = io.get(name)!;
       const calls = samples.length;
       return {
         name,
         latency: latencySummary(samples),
+        sandboxP50s: of(name).map((sandbox) => latencySummary(sandbox.batches.flatMap((batch) => batch.samples)).p50),
         outsideUndiciP50Us: median(all.flatMap((batch) => batch.outsideUndici)) * 1000,
         cpuPerCallUs: all.reduce((sum, batch) => sum + batch.cpuMicros, 0) / calls,
         ioPerCall: { ssmCalls: total.ssmCalls / calls, tokenRequests: total.tokenRequests / calls, handshakes: total.handshakes / calls },
@@ -125,14 +157,15 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
     }),
     rounds: options.rounds,
     warmupCalls: options.warmupCalls,
+    sandboxes: options.sandboxes,
     roundRatios: {
       p50VsFloor: roundRatioSpread(samplesByRound('invoker'), samplesByRound('floor')),
       floorAgainP50VsFloor: roundRatioSpread(samplesByRound('floorAgain'), samplesByRound('floor')),
     },
-    auditLines: countRecords(stdout),
-    floorWithRecordLines: countRecords(await readFile(stdoutOf('floorWithRecord'), 'utf8')),
-    invokerCalls: options.warmupCalls + options.calls,
-    stdoutPath,
+    auditLines: await recordsOf('invoker'),
+    floorWithRecordLines: await recordsOf('floorWithRecord'),
+    invokerCalls: options.sandboxes * options.warmupCalls + options.calls,
+    stdoutPaths: of('invoker').map((sandbox) => sandbox.stdoutPath),
   };
 }
 
@@ -145,9 +178,12 @@ function splitEvenly(total: number, parts: number): number[] {
   return Array.from({ length: count }, (_, index) => Math.floor(((index + 1) * total) / count) - Math.floor((index * total) / count));
 }
 
-/** Round r: the variants rotated by r, reversed every other cycle, so each follows each of the others. */
-function orderFor(round: number): VariantName[] {
-  const shift = round % ORDER.length;
-  const rotated = [...ORDER.slice(shift), ...ORDER.slice(0, shift)];
-  return Math.floor(round / ORDER.length) % 2 === 0 ? rotated : rotated.reverse();
+/**
+ * Round r: the sandboxes in spawn order rotated by r, reversed every other cycle, so each follows
+ * each of the others.
+ */
+function orderFor<T>(round: number, units: readonly T[]): T[] {
+  const shift = round % units.length;
+  const rotated = [...units.slice(shift), ...units.slice(0, shift)];
+  return Math.floor(round / units.length) % 2 === 0 ? rotated : rotated.reverse();
 }

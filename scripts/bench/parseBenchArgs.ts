@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { BenchOptions } from './benchOptions.ts';
 
-const NUMERIC = ['calls', 'rounds', 'warmup', 'import-samples', 'cold-samples', 'memory-calls', 'memory-baseline'] as const;
+const NUMERIC = ['calls', 'rounds', 'warmup', 'sandboxes', 'import-samples', 'cold-samples', 'memory-calls', 'memory-baseline'] as const;
 
 /** The CLI's options, with where the JSON report goes. */
 export interface BenchArgs {
@@ -12,7 +12,7 @@ export interface BenchArgs {
 }
 
 /**
- * `npm run bench -- [--calls N] [--rounds N] [--warmup N] [--import-samples N] [--cold-samples N]
+ * `npm run bench -- [--calls N] [--rounds N] [--warmup N] [--sandboxes N] [--import-samples N] [--cold-samples N]
  * [--memory-calls N] [--memory-baseline N] [--no-pin] [--out-dir DIR] [--json FILE] [--quick]`.
  *
  * @example
@@ -40,12 +40,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   };
   // --quick: a smoke run (seconds), not a measurement.
   const quick: Partial<BenchOptions> = values.quick
-    ? { calls: 200, rounds: 4, warmupCalls: 50, importSamples: 3, coldSamples: 2, memoryCalls: 1_000, memoryBaselineCalls: 100 }
+    ? { calls: 200, rounds: 4, warmupCalls: 50, sandboxes: 1, importSamples: 3, coldSamples: 2, memoryCalls: 1_000, memoryBaselineCalls: 100 }
     : {};
   const given: Partial<BenchOptions> = {
     calls: number('calls'),
     rounds: number('rounds'),
     warmupCalls: number('warmup'),
+    sandboxes: number('sandboxes'),
     importSamples: number('import-samples'),
     coldSamples: number('cold-samples'),
     memoryCalls: number('memory-calls'),

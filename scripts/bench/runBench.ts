@@ -29,6 +29,9 @@ const PATH = '/v1/orders/7';
  */
 export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<BenchReport> {
   const options: BenchOptions = { ...defaultBenchOptions, ...overrides };
+  if (options.calls < options.rounds * options.sandboxes) {
+    throw new Error(`--calls (${options.calls}) must be at least --rounds × --sandboxes (${options.rounds * options.sandboxes}): every sandbox times calls in every round`);
+  }
   const started = performance.now();
   const startedAt = new Date().toISOString();
   await mkdir(options.outDir, { recursive: true });
@@ -50,7 +53,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
   const bench = await startBenchMesh();
   try {
     const event = benchTask(SERVICE, { path: PATH });
-    options.log(`Warm latency: ${options.calls} calls per variant in ${options.rounds} rounds…`);
+    options.log(`Warm latency: ${options.calls} calls per variant, ${options.sandboxes} sandboxes each, in ${options.rounds} rounds…`);
     const warm = await measureWarmLatency(bench, {
       bundlePath: http.bundlePath,
       service: SERVICE,
@@ -58,6 +61,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
       calls: options.calls,
       rounds: options.rounds,
       warmupCalls: options.warmupCalls,
+      sandboxes: options.sandboxes,
       cpu: placement.client,
       runtime,
       outDir: options.outDir,
@@ -98,6 +102,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
         calls: options.calls,
         rounds: options.rounds,
         warmupCalls: options.warmupCalls,
+        sandboxes: options.sandboxes,
         importSamples: options.importSamples,
         coldSamples: options.coldSamples,
         memoryCalls: options.memoryCalls,
@@ -108,7 +113,7 @@ export async function runBench(overrides: Partial<BenchOptions> = {}): Promise<B
       importTimes,
       warm: {
         ...warm,
-        stdoutPath: relative(repoRoot, warm.stdoutPath),
+        stdoutPaths: warm.stdoutPaths.map((path) => relative(repoRoot, path)),
         ratios: {
           p50VsFloor: invoker.p50 / floor.p50,
           p95VsFloor: invoker.p95 / floor.p95,

@@ -20,6 +20,7 @@ describe('Function: runBench', () => {
       calls,
       rounds: 2,
       warmupCalls: 2,
+      sandboxes: 2,
       importSamples: 1,
       coldSamples: 1,
       memoryCalls: 20,
@@ -51,6 +52,16 @@ describe('Function: runBench', () => {
     expect(io.handRolled).toEqual({ ssmCalls: 1, tokenRequests: 0, handshakes: 1 });
   });
 
+  it('shares each variant\'s calls between its sandboxes and reports each one\'s p50', () => {
+    expect(report.warm.sandboxes).toBe(2);
+    for (const variant of report.warm.variants) {
+      expect(variant.sandboxP50s).toHaveLength(2);
+      expect(variant.sandboxP50s.every((p50) => p50 > 0)).toBe(true);
+    }
+    expect(report.warm.stdoutPaths).toEqual(['invoker-1', 'invoker-2'].map((sandbox) => expect.stringContaining(`warm-${sandbox}.stdout.log`)));
+    expect(formatBenchReport(report)).toMatch(/^p50 of each sandbox alone \(ms\): floor \d\.\d{3} \/ \d\.\d{3}; invoker /m);
+  });
+
   it('pairs the invoker with the floor round by round', () => {
     expect(report.warm.roundRatios.p50VsFloor.rounds).toBe(2);
     const { min, q1, median, q3, max } = report.warm.roundRatios.p50VsFloor;
@@ -60,9 +71,10 @@ describe('Function: runBench', () => {
   });
 
   it('keeps the invocation record: one per invoker invocation, and one per call of the floor with its record', () => {
-    expect(report.warm.invokerCalls).toBe(2 + calls);
+    // Two sandboxes each: both warm up.
+    expect(report.warm.invokerCalls).toBe(2 * 2 + calls);
     expect(report.warm.auditLines).toBe(report.warm.invokerCalls);
-    expect(report.warm.floorWithRecordLines).toBe(2 + calls);
+    expect(report.warm.floorWithRecordLines).toBe(2 * 2 + calls);
   });
 
   it('reports the references: the A/A control and the floor with its record, against the floor', () => {
@@ -96,10 +108,10 @@ describe('Function: runBench', () => {
 
   it('prints the tables and every target, and leaks no secret in its report or the invoker output it kept', async () => {
     const text = formatBenchReport(report);
-    expect(text).toMatch(/^Warm invocations: 8 timed calls per variant in 2 interleaved rounds/m);
+    expect(text).toMatch(/^Warm invocations: 8 timed calls per variant in 2 interleaved rounds, shared by 2 sandboxes \(processes\) per variant/m);
     expect(text).toContain('Targets');
     expect(report.targets.length).toBeGreaterThanOrEqual(9);
-    const stdout = await readFile(join(outDir, 'warm-client.stdout.log'), 'utf8');
+    const stdout = (await Promise.all(report.warm.stdoutPaths.map((path) => readFile(join(repoRoot, path), 'utf8')))).join('');
     expect(findSecrets(`${JSON.stringify(report)}\n${text}\n${stdout}`)).toEqual([]);
   });
 });

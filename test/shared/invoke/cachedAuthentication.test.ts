@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cachedCatalog, loadCatalog } from '../../../shared/catalog/loadCatalog.ts';
 import { authenticateCall, cachedAuthentication } from '../../../shared/invoke/authenticateCall.ts';
 import { Deadline } from '../../../shared/invoke/deadline.ts';
@@ -7,6 +7,9 @@ import { useLocalMesh } from '../../support/useLocalMesh.ts';
 
 let mesh: LocalMesh;
 useLocalMesh((started) => (mesh = started));
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe('Function: cachedAuthentication (the synchronous warm path)', () => {
   it('answers nothing before the first load, then exactly what authenticateCall answers, without any I/O', async () => {
@@ -27,6 +30,13 @@ describe('Function: cachedAuthentication (the synchronous warm path)', () => {
     expect(cached).toEqual(loaded);
     expect(cached!.credentials).toBe(loaded.credentials);
     expect(mesh.idp.tokenRequests).toBe(tokenRequests);
+  });
+
+  it('finds the cached catalog by the parameter named when it was loaded, without reading the environment again', async () => {
+    const catalog = await loadCatalog(Deadline.fromRemainingMs(10_000));
+    // Lambda never changes a sandbox's environment; a warm invocation does not look at it again.
+    vi.stubEnv('MESHGATE_CATALOG_PARAMETER', '/meshgate/elsewhere/catalog');
+    expect(cachedCatalog()).toBe(catalog);
   });
 
   it('answers nothing for an audience whose token was never fetched, though the credentials are cached', async () => {

@@ -5,7 +5,7 @@ import { repoRoot } from './repoRoot.ts';
 export interface BenchOptions {
   /** Timed warm calls per variant (floor, invoker, invoker without its log lines, hand-rolled). */
   calls: number;
-  /** The timed calls are split into this many rounds; each round runs every variant once, in a rotating order. */
+  /** The timed calls are split into this many rounds; each round runs every sandbox once, in a shuffled order. */
   rounds: number;
   /** Untimed calls per sandbox before the first round (JIT, pools, caches). */
   warmupCalls: number;

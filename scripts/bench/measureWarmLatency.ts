@@ -4,6 +4,7 @@ import { BenchChild } from './benchChild.ts';
 import type { LambdaRuntime } from './lambdaRuntime.ts';
 import { latencySummary, type LatencySummary } from './latencySummary.ts';
 import { median } from './median.ts';
+import { roundOrder } from './roundOrder.ts';
 import { roundRatioSpread, type RatioSpread } from './roundRatioSpread.ts';
 import type { BenchMesh, IoCounters } from './startBenchMesh.ts';
 import type { VariantName } from './variants/benchVariant.ts';
@@ -80,7 +81,7 @@ interface Sandbox {
 /**
  * Each variant in `sandboxes` child processes of its own (a sandbox holds one function), all
  * started and warmed up first, then timed in rounds: each round runs every sandbox's share of the
- * calls, the order changing from round to round, so drift and noise land on all of them alike.
+ * calls in a shuffled order, so drift, noise and the after-effects of one variant land on all of them alike.
  * One child at a time is busy, on the same CPU. The mesh's counters are read around each timed
  * batch only.
  *
@@ -117,7 +118,7 @@ export async function measureWarmLatency(bench: BenchMesh, options: WarmOptions)
     const perRound = splitEvenly(options.calls, options.rounds);
     for (const [round, calls] of perRound.entries()) {
       const perSandbox = splitEvenly(calls, options.sandboxes);
-      for (const sandbox of orderFor(round, sandboxes)) {
+      for (const sandbox of roundOrder(round, sandboxes)) {
         const before = bench.counters();
         const batch = await sandbox.child.call<Batch>('batch', { calls: perSandbox[sandbox.index] ?? 0 });
         const after = bench.counters();
@@ -176,14 +177,4 @@ function countRecords(stdout: string): number {
 function splitEvenly(total: number, parts: number): number[] {
   const count = Math.max(1, Math.min(parts, total));
   return Array.from({ length: count }, (_, index) => Math.floor(((index + 1) * total) / count) - Math.floor((index * total) / count));
-}
-
-/**
- * Round r: the sandboxes in spawn order rotated by r, reversed every other cycle, so each follows
- * each of the others.
- */
-function orderFor<T>(round: number, units: readonly T[]): T[] {
-  const shift = round % units.length;
-  const rotated = [...units.slice(shift), ...units.slice(0, shift)];
-  return Math.floor(round / units.length) % 2 === 0 ? rotated : rotated.reverse();
 }

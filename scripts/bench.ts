@@ -21,7 +21,7 @@ import { runBench } from './bench/runBench.ts';
 
 const args = parseBenchArgs(process.argv.slice(2));
 if (args.help) {
-  console.log('npm run bench -- [--quick] [--calls N] [--rounds N] [--warmup N] [--import-samples N] [--cold-samples N]');
+  console.log('npm run bench -- [--quick] [--calls N] [--rounds N] [--warmup N] [--sandboxes N] [--import-samples N] [--cold-samples N]');
   console.log('                 [--memory-calls N] [--memory-baseline N] [--no-pin] [--out-dir DIR] [--json FILE]');
   process.exit(0);
 }

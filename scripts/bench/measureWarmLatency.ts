@@ -81,15 +81,14 @@ interface Sandbox {
 /**
  * Each variant in `sandboxes` child processes of its own (a sandbox holds one function), all
  * started and warmed up first, then timed in rounds: each round runs every sandbox's share of the
- * calls in a shuffled order, so drift, noise and the after-effects of one variant land on all of them alike.
- * One child at a time is busy, on the same CPU. The mesh's counters are read around each timed
- * batch only.
+ * calls in a shuffled order, so drift, noise and the after-effects of one variant land on all of
+ * them alike. One child at a time is busy, on the same CPU. The mesh's counters are read around
+ * each timed batch only.
  *
- * Several sandboxes per variant because one process is a biased yardstick: two processes running
- * the same floor differ by up to 6% at p50 for the whole run (their heaps and code land at other
- * addresses, and the CPU caches treat them differently), which is as large as the effect measured.
- * Sandboxes are started interleaved (floor 1, invoker 1, …, floor 2, invoker 2, …) so no variant
- * holds the early or the late processes.
+ * Several sandboxes per variant because one process is a biased yardstick on this VM: the same
+ * floor in three processes differs by 3–7% at p50 over a whole run, as much as the effect being
+ * measured, and processes started at about the same time tend to be fast or slow together. So
+ * sandboxes are started interleaved (floor 1, invoker 1, …, floor 2, invoker 2, …) and pooled.
  *
  * @example
  * const warm = await measureWarmLatency(bench, { bundlePath, service: 'orders', path: '/v1/orders/7', calls: 2000, rounds: 20, sandboxes: 3, ... });

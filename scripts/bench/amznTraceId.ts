@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * A new X-Ray trace header value, as the Lambda runtime puts in `_X_AMZN_TRACE_ID` before every
- * invocation when tracing is active (template.yaml: `Tracing: Active`). Set outside the timed
- * region, as the runtime does it outside the handler.
+ * A new X-Ray trace header value, as the Lambda runtime passes one to every invocation when
+ * tracing is active (template.yaml: `Tracing: Active`). Made outside the timed region, as the
+ * runtime makes it outside the handler.
  *
  * @example
- * process.env._X_AMZN_TRACE_ID = amznTraceId();
+ * const context = { ...lambdaContext(), xRayTraceId: amznTraceId() };
  */
 export function amznTraceId(): string {
   const bytes = randomBytes(24).toString('hex');

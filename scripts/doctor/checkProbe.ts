@@ -5,6 +5,7 @@ import type { IdentityCredentials } from '../../shared/credentials/identityCrede
 import { attemptFailureError } from '../../shared/invoke/attemptFailureError.ts';
 import { MESHGATE_VERSION } from '../../shared/invoke/meshgateVersion.ts';
 import { redactSecrets } from '../../shared/logging/redactSecrets.ts';
+import { traceContext } from '../../shared/observability/traceContext.ts';
 import { tracingHeaders } from '../../shared/observability/tracingHeaders.ts';
 import { cutUtf8 } from '../../shared/result/cutUtf8.ts';
 import { statusError } from '../../shared/result/statusError.ts';
@@ -67,7 +68,8 @@ export async function checkProbe(
         authorization: `Bearer ${token}`,
         'user-agent': `meshgate-doctor/${MESHGATE_VERSION}`,
         'x-request-id': requestId,
-        ...tracingHeaders(),
+        // A trace of its own: the doctor runs outside any invocation.
+        ...tracingHeaders(traceContext(undefined)),
       },
       timeoutMs,
       maxResponseBytes: MAX_PROBE_BYTES,

@@ -6,8 +6,8 @@ export interface HttpRequestHeaderParts {
   authority: string;
   token: string;
   requestId: string;
-  /** The X-Ray trace header the tracing headers derive from (default: the current `_X_AMZN_TRACE_ID`). */
-  amznTraceId?: string;
+  /** The invocation's X-Ray trace header, which the tracing headers derive from (a new trace when undefined). */
+  amznTraceId: string | undefined;
   /** The task's own headers (already checked: no name the invoker sets). */
   taskHeaders?: Record<string, string>;
   idempotencyKey?: string;
@@ -20,7 +20,7 @@ export interface HttpRequestHeaderParts {
  * The benchmark's floor sends exactly these too, so both put the same bytes on the wire.
  *
  * @example
- * httpRequestHeaders({ authority: 'orders.mesh.example.com', token, requestId: randomUUID(), taskHeaders: { 'x-tenant': 'acme' } })
+ * httpRequestHeaders({ authority: 'orders.mesh.example.com', token, requestId: randomUUID(), amznTraceId, taskHeaders: { 'x-tenant': 'acme' } })
  */
 export function httpRequestHeaders(parts: HttpRequestHeaderParts): Record<string, string> {
   const own = meshRequestHeaders(parts.authority, parts.token, parts.requestId, parts.amznTraceId);

@@ -7,18 +7,18 @@ const USER_AGENT = `meshgate/${MESHGATE_VERSION}`;
 /**
  * The headers meshgate itself puts on every request to the mesh, HTTP or gRPC (CONTRACT.md
  * section 5): host (= the service's authority, also the TLS SNI), the bearer token, user-agent,
- * x-request-id (new per attempt) and the tracing headers of the X-Ray trace header given (by default
- * the current one).
+ * x-request-id (new per attempt) and the tracing headers of the invocation's X-Ray trace header
+ * (a new trace when there is none).
  *
  * @example
- * meshRequestHeaders('orders.mesh.example.com', token, randomUUID())
+ * meshRequestHeaders('orders.mesh.example.com', token, randomUUID(), record.amznTraceId)
  * // { host: 'orders.mesh.example.com', authorization: 'Bearer eyJ…', 'user-agent': 'meshgate/0.1.0', 'x-request-id': '…', traceparent: '00-…', … }
  */
 export function meshRequestHeaders(
   authority: string,
   token: string,
   requestId: string,
-  amznTraceId: string | undefined = process.env._X_AMZN_TRACE_ID,
+  amznTraceId: string | undefined,
 ): Record<string, string> {
   const tracing = tracingHeaders(traceContext(amznTraceId));
   // One literal, every key in the same order each time: these objects are built on every attempt

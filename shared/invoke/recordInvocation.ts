@@ -6,8 +6,8 @@ export interface InvocationRecord {
   /** Lambda's request id, when the invoker runs under Lambda. */
   requestId?: string;
   /**
-   * `_X_AMZN_TRACE_ID` as it was when the invocation started, read once: the tracing headers
-   * and the record's xray_trace_id come from the same value.
+   * The invocation's X-Ray trace header (the context's `xRayTraceId`, else `_X_AMZN_TRACE_ID`),
+   * read once when it starts: the tracing headers and the record's xray_trace_id come from it.
    */
   amznTraceId?: string;
   service?: string;

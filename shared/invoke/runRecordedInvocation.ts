@@ -15,7 +15,7 @@ export async function runRecordedInvocation<T>(
   outcomeOf: (output: T) => number,
 ): Promise<T> {
   const startedAt = performance.now();
-  const record: InvocationRecord = { requestId: lambdaContext.awsRequestId, amznTraceId: process.env._X_AMZN_TRACE_ID, attempts: 0 };
+  const record: InvocationRecord = { requestId: lambdaContext.awsRequestId, amznTraceId: invocationTraceHeader(lambdaContext), attempts: 0 };
   try {
     const output = await run(record, startedAt);
     record.status = outcomeOf(output);
@@ -27,4 +27,13 @@ export async function runRecordedInvocation<T>(
     record.durationMs = Math.round(performance.now() - startedAt);
     recordInvocation(record);
   }
+}
+
+/**
+ * The invocation's X-Ray trace header: from the context when the runtime passes it there (the
+ * current Node.js runtime does, and with several invocations per sandbox (AWS_LAMBDA_MAX_CONCURRENCY)
+ * it is the only place: `_X_AMZN_TRACE_ID` is then never set), else from `_X_AMZN_TRACE_ID`.
+ */
+function invocationTraceHeader(lambdaContext: InvokerContext): string | undefined {
+  return lambdaContext.xRayTraceId ?? process.env._X_AMZN_TRACE_ID;
 }

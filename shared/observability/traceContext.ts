@@ -15,7 +15,7 @@ const PARENT = /(?:^|;)\s*Parent\s*=\s*([0-9a-f]{16})\s*(?:;|$)/;
 const SAMPLED = /(?:^|;)\s*Sampled\s*=\s*1\s*(?:;|$)/;
 
 /**
- * The trace context of the current invocation. With X-Ray active, Lambda sets _X_AMZN_TRACE_ID
+ * The trace context of an invocation, from its X-Ray trace header, which the caller reads once
  * (`Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1`): the trace id is
  * the Root without its version and dash, the parent the Parent segment, the flag from Sampled.
  * Missing or malformed parts are replaced by random ids (not sampled). Read with one regular
@@ -25,7 +25,7 @@ const SAMPLED = /(?:^|;)\s*Sampled\s*=\s*1\s*(?:;|$)/;
  * traceContext('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1')
  * // { traceId: '5759e988bd862e3fe1be46a994272793', parentId: '53995c3f42cd8ad8', sampled: true }
  */
-export function traceContext(amznTraceId: string | undefined = process.env._X_AMZN_TRACE_ID): TraceContext {
+export function traceContext(amznTraceId: string | undefined): TraceContext {
   const header = amznTraceId ?? '';
   const root = ROOT.exec(header);
   const parent = PARENT.exec(header);

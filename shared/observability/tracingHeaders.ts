@@ -1,4 +1,4 @@
-import { traceContext, type TraceContext } from './traceContext.ts';
+import type { TraceContext } from './traceContext.ts';
 
 /** The tracing headers every outgoing call carries. */
 export interface TracingHeaders {
@@ -17,7 +17,7 @@ export interface TracingHeaders {
  * // { traceparent: '00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01',
  * //   'x-b3-traceid': '5759e988bd862e3fe1be46a994272793', 'x-b3-spanid': '53995c3f42cd8ad8', 'x-b3-sampled': '1' }
  */
-export function tracingHeaders(context: TraceContext = traceContext()): TracingHeaders {
+export function tracingHeaders(context: TraceContext): TracingHeaders {
   return {
     traceparent: `00-${context.traceId}-${context.parentId}-${context.sampled ? '01' : '00'}`,
     'x-b3-traceid': context.traceId,

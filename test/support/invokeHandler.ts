@@ -24,11 +24,14 @@ export class Sandbox {
     return this;
   }
 
-  /** Output on success; throws the handler's error after checking it for secrets. */
-  async invoke(event: unknown, timeoutMs = 30_000): Promise<any> {
+  /**
+   * Output on success; throws the handler's error after checking it for secrets. `contextFields`
+   * adds to the context what a runtime may pass besides the usual (`xRayTraceId`).
+   */
+  async invoke(event: unknown, timeoutMs = 30_000, contextFields: Record<string, unknown> = {}): Promise<any> {
     if (!this.#handler) await this.coldStart();
     try {
-      const output = await this.#handler!(structuredClone(event), lambdaContext(timeoutMs));
+      const output = await this.#handler!(structuredClone(event), { ...lambdaContext(timeoutMs), ...contextFields });
       assertNoSecrets('output', output);
       return output;
     } catch (error) {

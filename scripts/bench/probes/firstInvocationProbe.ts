@@ -6,8 +6,7 @@
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { pathToFileURL } from 'node:url';
-import { lambdaContext } from '../../../test/support/lambdaContext.ts';
-import { amznTraceId } from '../amznTraceId.ts';
+import { tracedInvocationContext } from '../tracedInvocationContext.ts';
 import { serveBenchCommands } from '../serveBenchCommands.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ status: number }>;
@@ -61,12 +60,12 @@ serveBenchCommands({
     const importMs = performance.now() - importStarted;
 
     const started = performance.now();
-    const output = await handler(JSON.parse(event), withTrace(lambdaContext()));
+    const output = await handler(JSON.parse(event), tracedInvocationContext());
     const totalMs = performance.now() - started;
     if (output.status !== 200) throw new Error(`first invocation answered ${output.status}`);
 
     const secondStarted = performance.now();
-    await handler(JSON.parse(event), withTrace(lambdaContext()));
+    await handler(JSON.parse(event), tracedInvocationContext());
     const secondMs = performance.now() - secondStarted;
 
     const ingressOrigin = new URL(ingressUrl).origin;
@@ -124,8 +123,3 @@ function sum(values: number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
 
-/** What the Lambda runtime does before each invocation when tracing is active. */
-function withTrace<T>(context: T): T {
-  process.env._X_AMZN_TRACE_ID = amznTraceId();
-  return context;
-}

@@ -9,8 +9,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { lambdaContext } from '../../../test/support/lambdaContext.ts';
-import { amznTraceId } from '../amznTraceId.ts';
+import { tracedInvocationContext } from '../tracedInvocationContext.ts';
 import { serveBenchCommands } from '../serveBenchCommands.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ status: number }>;
@@ -25,7 +24,7 @@ serveBenchCommands({
     const last = Math.max(...checkpoints);
     const samples: Array<{ calls: number; rssBytes: number; heapUsedBytes: number; externalBytes: number; youngGenerationBytes: number }> = [];
     for (let calls = 1; calls <= last; calls++) {
-      const output = await handler(JSON.parse(event), withTrace(lambdaContext()));
+      const output = await handler(JSON.parse(event), tracedInvocationContext());
       if (output.status !== 200) throw new Error(`call ${calls} answered ${output.status}`);
       if (checkpoints.includes(calls)) {
         // Twice: the first pass can leave finalizer-held objects for the second.
@@ -46,7 +45,7 @@ serveBenchCommands({
 async function measureFirstStackTrace(handler: Handler, collect: () => void): Promise<{ ms: number; heapBytes: number }> {
   let failure: Error | undefined;
   try {
-    await handler({}, withTrace(lambdaContext()));
+    await handler({}, tracedInvocationContext());
   } catch (error) {
     failure = error as Error;
   }
@@ -60,8 +59,3 @@ async function measureFirstStackTrace(handler: Handler, collect: () => void): Pr
   return { ms, heapBytes: process.memoryUsage().heapUsed - heapBefore };
 }
 
-/** What the Lambda runtime does before each invocation when tracing is active. */
-function withTrace<T>(context: T): T {
-  process.env._X_AMZN_TRACE_ID = amznTraceId();
-  return context;
-}

@@ -4,6 +4,13 @@ import { httpRequestHeaders } from '../../../shared/invoke/httpRequestHeaders.ts
 import { amznTraceId } from '../amznTraceId.ts';
 import { VariantName, type BenchRoute, type BenchVariant } from './benchVariant.ts';
 
+/** What one floor call sends: the invoker's headers, built from a new trace header and request id. */
+export interface FloorCall {
+  headers: Record<string, string>;
+  /** The X-Ray trace header the call's tracing headers came from, as the runtime passes it to the invoker. */
+  amznTraceId: string;
+}
+
 export interface FloorCredentials {
   caPem: string;
   certPem: string;
@@ -25,7 +32,7 @@ export function floorVariant(
   route: BenchRoute,
   credentials: FloorCredentials,
   name: typeof VariantName.Floor | typeof VariantName.FloorAgain = VariantName.Floor,
-): BenchVariant<Record<string, string>> {
+): BenchVariant<FloorCall> {
   const client = new Client(route.ingressUrl, {
     allowH2: true,
     // Open for the whole run (undici's default 4 s idle close would reopen it between rounds).
@@ -36,11 +43,11 @@ export function floorVariant(
   return {
     name,
     prepare() {
-      // As the Lambda runtime does before each invocation: the tracing headers derive from it.
-      process.env._X_AMZN_TRACE_ID = amznTraceId();
-      return httpRequestHeaders({ authority: route.authority, token: route.token, requestId: randomUUID() });
+      // A new trace header per call, as the Lambda runtime passes one to each invocation.
+      const trace = amznTraceId();
+      return { headers: httpRequestHeaders({ authority: route.authority, token: route.token, requestId: randomUUID(), amznTraceId: trace }), amznTraceId: trace };
     },
-    async run(headers) {
+    async run({ headers }) {
       const response = await client.request({ method: 'GET', path: route.path, headers });
       await response.body.arrayBuffer();
       return response.statusCode;

@@ -1,5 +1,6 @@
 import { recordInvocation, type InvocationRecord } from '../../../shared/invoke/recordInvocation.ts';
 import { VariantName, type BenchVariant } from './benchVariant.ts';
+import type { FloorCall } from './floorVariant.ts';
 
 /** What the invoker's record says about a warm call of the benchmark route, minus what differs per call. */
 export type RecordTemplate = Pick<InvocationRecord, 'service' | 'method' | 'pathTemplate' | 'identity' | 'credentialVersion'>;
@@ -14,19 +15,19 @@ export type RecordTemplate = Pick<InvocationRecord, 'service' | 'method' | 'path
  * const reference = floorWithRecordVariant(floorVariant(route, credentials), { service: 'orders', method: 'GET', ... });
  */
 export function floorWithRecordVariant(
-  floor: BenchVariant<Record<string, string>>,
+  floor: BenchVariant<FloorCall>,
   template: RecordTemplate,
-): BenchVariant<Record<string, string>> {
+): BenchVariant<FloorCall> {
   return {
     name: VariantName.FloorWithRecord,
     prepare: () => floor.prepare(),
-    async run(headers) {
+    async run(call) {
       const startedAt = performance.now();
-      const status = await floor.run(headers);
+      const status = await floor.run(call);
       recordInvocation({
         ...template,
-        requestId: headers['x-request-id'],
-        amznTraceId: process.env._X_AMZN_TRACE_ID,
+        requestId: call.headers['x-request-id'],
+        amznTraceId: call.amznTraceId,
         attempts: 1,
         status,
         durationMs: Math.round(performance.now() - startedAt),

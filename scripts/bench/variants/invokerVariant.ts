@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from '../../../test/support/lambdaContext.ts';
-import { amznTraceId } from '../amznTraceId.ts';
+import { tracedInvocationContext } from '../tracedInvocationContext.ts';
 import type { BenchRoute, BenchVariant } from './benchVariant.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<{ status: number }>;
@@ -13,8 +12,8 @@ export function benchTask(service: string, route: Pick<BenchRoute, 'path'>): str
 
 /**
  * The invoker's bundle (what `sam build` deploys), imported once as the Lambda runtime does and
- * called with a freshly parsed event, a new context and a new `_X_AMZN_TRACE_ID` per call, as the
- * runtime passes them (outside the timed region).
+ * called with a freshly parsed event and a new context carrying a new X-Ray trace header per call
+ * (also in `_X_AMZN_TRACE_ID`), as the runtime passes them (outside the timed region).
  *
  * @example
  * const invoker = await invokerVariant('dist/http-invoker/index.mjs', 'orders', route);
@@ -29,8 +28,7 @@ export async function invokerVariant(
   return {
     name: 'invoker',
     prepare() {
-      process.env._X_AMZN_TRACE_ID = amznTraceId();
-      return { event: JSON.parse(event), context: lambdaContext() };
+      return { event: JSON.parse(event), context: tracedInvocationContext() };
     },
     async run({ event: parsed, context }) {
       const output = await handler(parsed, context);

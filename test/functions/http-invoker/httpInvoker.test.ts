@@ -55,6 +55,26 @@ describe('Function: HttpInvokerFunction (through the local mesh)', () => {
       expect(mesh.ingress.requests.at(-1)!.headers.traceparent).toBe('00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01');
     });
 
+    it('takes the X-Ray trace header from the context when the runtime passes it there, over _X_AMZN_TRACE_ID', async () => {
+      // Prepare: several invocations per sandbox (AWS_LAMBDA_MAX_CONCURRENCY): the runtime passes
+      // each one's header on its context and leaves the variable alone (here: another invocation's).
+      const sandbox = await new Sandbox().coldStart();
+      process.env._X_AMZN_TRACE_ID = 'Root=1-6a000000-000000000000000000000001;Parent=0000000000000001;Sampled=0';
+      const xRayTraceId = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+      // Act
+      try {
+        await sandbox.invoke(getOrder, 30_000, { xRayTraceId });
+      } finally {
+        delete process.env._X_AMZN_TRACE_ID;
+      }
+      // Assess
+      const headers = mesh.ingress.requests.at(-1)!.headers;
+      expect(headers.traceparent).toBe('00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01');
+      expect(headers['x-b3-traceid']).toBe('5759e988bd862e3fe1be46a994272793');
+      const audit = capturedLogRecords().filter((r) => r.message === 'meshgate invocation');
+      expect(audit.at(-1)!.xray_trace_id).toBe('1-5759e988-bd862e3fe1be46a994272793');
+    });
+
     it('creates an order with a JSON body, an idempotency key stable across ASL retries, and allow-listed headers', async () => {
       // Prepare
       const sandbox = await new Sandbox().coldStart();

@@ -66,3 +66,34 @@ describe('Function: traceContext', () => {
     }
   });
 });
+
+describe('traceparent from an X-Ray trace header', () => {
+  const FORMAT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/;
+  const traceparentOf = (header: string | undefined) => tracingHeaders(traceContext(header)).traceparent;
+
+  it('maps Sampled=0 to flags 00', () => {
+    expect(traceparentOf(xray.replace('Sampled=1', 'Sampled=0'))).toBe('00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-00');
+  });
+
+  it('treats a missing Sampled as not sampled and ignores extra fields and order', () => {
+    const header = 'Lineage=a87bd80c:1|68fd508a:5; Parent=53995c3f42cd8ad8 ;Root=1-5759e988-bd862e3fe1be46a994272793';
+    expect(traceparentOf(header)).toBe('00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-00');
+  });
+
+  it.each([[undefined], [''], ['not a trace header'], ['Root=;Parent=']])('makes a new random, unsampled traceparent from %j', (header) => {
+    const values = [traceparentOf(header), traceparentOf(header)];
+    expect(values[0]).toMatch(FORMAT);
+    expect(values[1]).toMatch(FORMAT);
+    expect(values[0]).not.toBe(values[1]);
+    expect(values[0]!.endsWith('-00')).toBe(true);
+  });
+
+  it('keeps a valid Parent when Root is malformed, and the reverse', () => {
+    const badRoot = 'Root=2-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    const badParent = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995C3F42CD8AD8;Sampled=1';
+    expect(traceparentOf(badRoot)).toMatch(/^00-[0-9a-f]{32}-53995c3f42cd8ad8-01$/);
+    expect(traceparentOf(badRoot)).not.toContain('bd862e3fe1be46a994272793');
+    expect(traceparentOf(badParent)).toMatch(/^00-5759e988bd862e3fe1be46a994272793-[0-9a-f]{16}-01$/);
+    expect(traceparentOf(badParent)).not.toContain('53995c3f42cd8ad8');
+  });
+});

@@ -100,6 +100,21 @@ describe('Function: GrpcInvokerFunction (through the local mesh)', () => {
       expect(atIngress.headers['grpc-timeout']).toMatch(/^\d+m$/);
     });
 
+    it('sends the tracing headers of the X-Ray trace header the runtime passes on the context', async () => {
+      // Prepare
+      const invoker = await sandbox();
+      const xRayTraceId = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+      // Act
+      await invoker.invoke(reserve, 30_000, { xRayTraceId });
+      // Assess
+      expect(mesh.inventory.requests.at(-1)!.metadata).toMatchObject({
+        traceparent: '00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01',
+        'x-b3-traceid': '5759e988bd862e3fe1be46a994272793',
+        'x-b3-spanid': '53995c3f42cd8ad8',
+        'x-b3-sampled': '1',
+      });
+    });
+
     it('returns only allow-listed response metadata, from headers and trailers', async () => {
       const invoker = await sandbox();
       const output = await invoker.invoke(reserve);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
  * runtime makes it outside the handler.
  *
  * @example
- * const context = { ...lambdaContext(), xRayTraceId: amznTraceId() };
+ * amznTraceId() // 'Root=1-6b0923a8-88d5463a80661e57f03199df;Parent=53995c3f42cd8ad8;Sampled=1' (see tracedInvocationContext)
  */
 export function amznTraceId(): string {
   const bytes = randomBytes(24).toString('hex');

@@ -9,6 +9,8 @@ import type { Context } from 'aws-lambda';
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'meshgate' });
 
 let heldContext: Context | undefined;
+/** What Powertools holds now: applying it again would also spend its cold-start flag (`addContext` reads it each time). */
+let appliedContext: Context | undefined;
 let firstInvocation = true;
 
 /**
@@ -30,16 +32,34 @@ export function holdLambdaContext(context: Context): void {
 }
 
 /**
- * The logger, with the current invocation's Lambda context (request id, function name, ARN,
- * memory, cold start) applied first if it has not been yet.
+ * The logger, with an invocation's Lambda context (request id, function name, ARN, memory, cold
+ * start) applied first: `context` when the caller has it (a line that belongs to one invocation
+ * says which), else the held one if it has not been applied yet.
+ *
+ * Where the runtime runs invocations concurrently (Lambda Managed Instances), the held context is
+ * the latest invocation's, not necessarily the writer's: a line that belongs to one invocation
+ * passes its own (applied and written in one synchronous step, so no other invocation can come
+ * between). Lines from work shared by concurrent invocations (one credential load) carry whichever
+ * context was applied last.
  *
  * @example
  * invocationLogger().warn('Serving cached value during outage', { parameter });
+ * invocationLogger(request.context).error('meshgate invocation failed', { errorName });
  */
-export function invocationLogger(): Logger {
-  if (heldContext) {
-    logger.addContext(heldContext);
+export function invocationLogger(context?: Context): Logger {
+  if (context) {
+    // The held context stays pending if it is another invocation's.
+    if (context === heldContext) heldContext = undefined;
+    applyContext(context);
+  } else if (heldContext) {
+    applyContext(heldContext);
     heldContext = undefined;
   }
   return logger;
+}
+
+function applyContext(context: Context): void {
+  if (context === appliedContext) return;
+  logger.addContext(context);
+  appliedContext = context;
 }

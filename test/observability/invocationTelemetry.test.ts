@@ -216,6 +216,37 @@ describe('Invocation telemetry (through the local mesh)', () => {
       expect(failures[0]).toMatchObject({ function_request_id: audit[2]!.function_request_id, cold_start: false });
     });
 
+    it('gives a failure line the context of its own invocation when another one started meanwhile (concurrent invocations)', async () => {
+      // Prepare: a warm sandbox; one invocation will fail, one started after it is still waiting.
+      const sandbox = await new Sandbox().coldStart();
+      await sandbox.invoke(getOrder);
+      mesh.orders.injectFault({ status: 404 }, { pathPrefix: '/v1/orders/GONE' });
+      mesh.orders.injectFault({ delayMs: 200 }, { pathPrefix: '/v1/orders/SLOW' });
+      // Act: as a runtime running invocations concurrently (Lambda Managed Instances) calls the handler.
+      const failing = sandbox.invokeError({ ...getOrder, pathParams: { orderId: 'GONE' } });
+      const overlapping = sandbox.invoke({ ...getOrder, pathParams: { orderId: 'SLOW' } });
+      const [error] = await Promise.all([failing, overlapping]);
+      // Assess
+      expect(error.name).toBe('Mesh.ClientError');
+      const audit = capturedLogRecords().filter((record) => record.message === 'meshgate invocation');
+      const failed = audit.find((record) => record.outcome === 'Mesh.ClientError')!;
+      const succeeded = audit.findLast((record) => record.outcome === 200)!;
+      expect(failed.function_request_id).not.toBe(succeeded.function_request_id);
+      const failures = capturedLogRecords().filter((record) => record.message === 'meshgate invocation failed');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ function_request_id: failed.function_request_id, cold_start: false });
+    });
+
+    it('keeps cold_start on the failure line of a sandbox first invocation', async () => {
+      vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+      const sandbox = await new Sandbox().coldStart();
+      mesh.orders.injectFault({ status: 404 });
+      await sandbox.invokeError(getOrder);
+      const failures = capturedLogRecords().filter((record) => record.message === 'meshgate invocation failed');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ cold_start: true });
+    });
+
     it('carries the fields Powertools Logger gives every line: timestamp, service, X-Ray trace id', async () => {
       process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
       const sandbox = await new Sandbox().coldStart();

@@ -237,7 +237,7 @@ describe('Invocation telemetry (through the local mesh)', () => {
       expect(failures[0]).toMatchObject({ function_request_id: failed.function_request_id, cold_start: false });
     });
 
-    it('keeps cold_start on the failure line of a sandbox first invocation', async () => {
+    it("keeps cold_start on the failure line of a sandbox's first invocation", async () => {
       vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
       const sandbox = await new Sandbox().coldStart();
       mesh.orders.injectFault({ status: 404 });

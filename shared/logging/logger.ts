@@ -9,9 +9,8 @@ import type { Context } from 'aws-lambda';
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'meshgate' });
 
 let heldContext: Context | undefined;
-/** What Powertools holds now: applying it again would also spend its cold-start flag (`addContext` reads it each time). */
+/** The context Powertools holds now. */
 let appliedContext: Context | undefined;
-let firstInvocation = true;
 
 /**
  * Keeps the current invocation's Lambda context for the log lines it may write. Most warm
@@ -25,41 +24,29 @@ export function holdLambdaContext(context: Context): void {
   heldContext = context;
   // Powertools decides cold_start when the context is applied (true the first time only): the
   // sandbox's first invocation applies it at once, so the flag lands on the invocation it belongs to.
-  if (firstInvocation) {
-    firstInvocation = false;
-    invocationLogger();
-  }
+  if (appliedContext === undefined) invocationLogger();
 }
 
 /**
  * The logger, with an invocation's Lambda context (request id, function name, ARN, memory, cold
- * start) applied first: `context` when the caller has it (a line that belongs to one invocation
- * says which), else the held one if it has not been applied yet.
+ * start) applied first if Powertools does not hold it yet: `context` when the caller has it (a
+ * line that belongs to one invocation says which), else the held one.
  *
  * Where the runtime runs invocations concurrently (Lambda Managed Instances), the held context is
  * the latest invocation's, not necessarily the writer's: a line that belongs to one invocation
  * passes its own (applied and written in one synchronous step, so no other invocation can come
- * between). Lines from work shared by concurrent invocations (one credential load) carry whichever
- * context was applied last.
+ * between). Lines from work shared by concurrent invocations (one credential load) carry the
+ * latest invocation's.
  *
  * @example
  * invocationLogger().warn('Serving cached value during outage', { parameter });
  * invocationLogger(request.context).error('meshgate invocation failed', { errorName });
  */
-export function invocationLogger(context?: Context): Logger {
-  if (context) {
-    // The held context stays pending if it is another invocation's.
-    if (context === heldContext) heldContext = undefined;
-    applyContext(context);
-  } else if (heldContext) {
-    applyContext(heldContext);
-    heldContext = undefined;
+export function invocationLogger(context: Context | undefined = heldContext): Logger {
+  // Powertools' addContext spends its cold-start flag on every call: a context it holds is not applied again.
+  if (context && context !== appliedContext) {
+    logger.addContext(context);
+    appliedContext = context;
   }
   return logger;
-}
-
-function applyContext(context: Context): void {
-  if (context === appliedContext) return;
-  logger.addContext(context);
-  appliedContext = context;
 }
